@@ -30,6 +30,21 @@ public enum NmfSolver
 
     /// <summary>Lee–Seung multiplicative updates exactly as scikit-learn's <c>mu</c>; any beta.</summary>
     Mu,
+
+    /// <summary>Accelerated HALS (Gillis &amp; Glineur 2012): several cheap inner sweeps per product with X; Frobenius.</summary>
+    Hals,
+
+    /// <summary>Alternating least squares: unconstrained least squares for W then H, negatives set to zero.</summary>
+    Als,
+
+    /// <summary>Projected gradient with Armijo steps (Lin 2007); Frobenius.</summary>
+    Pg,
+
+    /// <summary>Brunet et al. (2004) Kullback-Leibler multiplicative updates, R NMF's default "brunet".</summary>
+    Brunet,
+
+    /// <summary>Lee &amp; Seung (2001) Frobenius multiplicative updates in their original form, R NMF's "lee".</summary>
+    Lee,
 }
 
 /// <summary>
