@@ -160,14 +160,19 @@ internal static unsafe class Gemm<T> where T : unmanaged, IFloatingPointIeee754<
                                 {
                                     int w = Math.Min(nr, nc - jr);
                                     T* cTile = _c + (ir * _ldc) + jc + jr;
-                                    T* panel = bp + ((long)(jr / nr) * kc * nr);
+
+                                    // Row-major B is read in place (one contiguous row segment per step); only
+                                    // transposed B and a narrow last panel are packed.
+                                    bool direct = !_bTransposed && w == nr;
+                                    T* panel = direct ? _b + (pc * _ldb) + jc + jr : bp + ((long)(jr / nr) * kc * nr);
+                                    nint ldp = direct ? _ldb : nr;
                                     if (mr == MR && w == nr)
                                     {
-                                        Kernel(kc, aTile, _rsA, _csA, mr, panel, cTile, _ldc, pc > 0);
+                                        Kernel(kc, aTile, _rsA, _csA, mr, panel, ldp, cTile, _ldc, pc > 0);
                                     }
                                     else
                                     {
-                                        EdgeTile(kc, aTile, mr, w, panel, cTile, tp, pc > 0);
+                                        EdgeTile(kc, aTile, mr, w, panel, ldp, cTile, tp, pc > 0);
                                     }
                                 }
                             }
@@ -177,7 +182,7 @@ internal static unsafe class Gemm<T> where T : unmanaged, IFloatingPointIeee754<
             }
         }
 
-        private void EdgeTile(int kc, T* aTile, int mr, int w, T* panel, T* cTile, T* tp, bool accumulate)
+        private void EdgeTile(int kc, T* aTile, int mr, int w, T* panel, nint ldp, T* cTile, T* tp, bool accumulate)
         {
             int nr = NR;
             if (accumulate)
@@ -188,17 +193,20 @@ internal static unsafe class Gemm<T> where T : unmanaged, IFloatingPointIeee754<
                 }
             }
 
-            Kernel(kc, aTile, _rsA, _csA, mr, panel, tp, nr, accumulate);
+            Kernel(kc, aTile, _rsA, _csA, mr, panel, ldp, tp, nr, accumulate);
             for (int r = 0; r < mr; r++)
             {
                 new Span<T>(tp + (r * nr), w).CopyTo(new Span<T>(cTile + (r * _ldc), w));
             }
         }
 
-        /// <summary>Packs B[pc..pc+kc, jc..jc+nc] into NR-wide panels, each kc x NR row-major, zero-padded.</summary>
+        /// <summary>
+        /// Packs B[pc..pc+kc, jc..jc+nc] into NR-wide panels, each kc x NR row-major, zero-padded; for row-major
+        /// B only the narrow last panel (full panels are read in place).
+        /// </summary>
         private void PackB(int pc, int kc, int jc, int nc, T* dst)
         {
-            int nr = NR, v = TS.Count;
+            int nr = NR;
             for (int jr = 0; jr < nc; jr += nr)
             {
                 int w = Math.Min(nr, nc - jr);
@@ -206,15 +214,7 @@ internal static unsafe class Gemm<T> where T : unmanaged, IFloatingPointIeee754<
                 if (!_bTransposed)
                 {
                     T* src = _b + (pc * _ldb) + jc + jr;
-                    if (w == nr)
-                    {
-                        for (int p = 0; p < kc; p++, src += _ldb, panel += nr)
-                        {
-                            TS.Store(TS.Load(src), panel);
-                            TS.Store(TS.Load(src + v), panel + v);
-                        }
-                    }
-                    else
+                    if (w < nr)
                     {
                         for (int p = 0; p < kc; p++, src += _ldb, panel += nr)
                         {
@@ -256,13 +256,14 @@ internal static unsafe class Gemm<T> where T : unmanaged, IFloatingPointIeee754<
         }
 
         /// <summary>
-        /// The 8 x 2-vector micro-kernel: C[0..8, 0..NR] (+)= A[0..8, 0..kc] · panel. Rows of A at or past
+        /// The 8 x 2-vector micro-kernel: C[0..8, 0..NR] (+)= A[0..8, 0..kc] · B[0..kc, 0..NR], B's rows
+        /// <paramref name="ldb"/> apart. Rows of A at or past
         /// <paramref name="mr"/> repeat the last valid row (their results are discarded by the caller).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Kernel(int kc, T* a, nint rsA, nint csA, int mr, T* b, T* c, nint ldc, bool accumulate)
+        private static void Kernel(int kc, T* a, nint rsA, nint csA, int mr, T* b, nint ldb, T* c, nint ldc, bool accumulate)
         {
-            int v = TS.Count, nr = 2 * v;
+            int v = TS.Count;
             nint o1 = Math.Min(1, mr - 1) * rsA, o2 = Math.Min(2, mr - 1) * rsA, o3 = Math.Min(3, mr - 1) * rsA;
             nint o4 = Math.Min(4, mr - 1) * rsA, o5 = Math.Min(5, mr - 1) * rsA, o6 = Math.Min(6, mr - 1) * rsA;
             nint o7 = Math.Min(7, mr - 1) * rsA;
@@ -304,7 +305,7 @@ internal static unsafe class Gemm<T> where T : unmanaged, IFloatingPointIeee754<
                 x = TS.Broadcast(a[o7]);
                 c70 = TS.MulAdd(x, b0, c70); c71 = TS.MulAdd(x, b1, c71);
                 a += csA;
-                b += nr;
+                b += ldb;
             }
 
             TS.Store(c00, c); TS.Store(c01, c + v);

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Nmf.Matrices;
 
 namespace Nmf.Kernels;
@@ -105,7 +106,8 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
         private T* _dense;     // XHt, Sampled: Hᵀ padded (cols x kp); WtX: W (n x k)
         private T* _out;       // XHt: result (n x k); WtX: result (k x m); Sampled: values
         private T* _w;         // Sampled: W (n x k)
-        private int _k, _kp, _denseRows;
+        private T* _tail;      // WtX: W's last rows, zero-padded (see AxpyRows)
+        private int _k, _kp, _denseRows, _tailFirstRow;
 
         public static void Run(Kind kind, CsrMatrix<T> x, T[] factor, int k, T[] output, T[]? w, int threads)
         {
@@ -121,22 +123,32 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
                 // Hᵀ with rows padded to kp: column j of H becomes a contiguous, vector-aligned row.
                 int m = x.Cols;
                 padded = Scratch<T>.Operand(m * kp);
-                for (int j = 0; j < m; j++)
+                padded.AsSpan(0, m * kp).Clear();
+                for (int j0 = 0; j0 < m; j0 += 256)
                 {
-                    var row = padded.AsSpan(j * kp, kp);
+                    // Blocked so that the block of Hᵀ being written stays in L1 while H's rows are read in order.
+                    int j1 = Math.Min(m, j0 + 256);
                     for (int c = 0; c < k; c++)
                     {
-                        row[c] = factor[(c * m) + j];
+                        var hc = factor.AsSpan((c * m) + j0, j1 - j0);
+                        for (int j = 0; j < hc.Length; j++)
+                        {
+                            padded[((j0 + j) * kp) + c] = hc[j];
+                        }
                     }
-
-                    row[k..].Clear();
                 }
 
                 job._denseRows = m;
             }
             else
             {
+                // W's last rows (those within 4 vectors of the array's end), followed by zeros.
                 job._denseRows = factor.Length / Math.Max(k, 1);
+                int tailRows = Math.Min(job._denseRows, ((4 * v) / Math.Max(k, 1)) + 2);
+                padded = Scratch<T>.Operand((tailRows * k) + (4 * v));
+                factor.AsSpan(factor.Length - (tailRows * k)).CopyTo(padded);
+                padded.AsSpan(tailRows * k, 4 * v).Clear();
+                job._tailFirstRow = job._denseRows - tailRows;
             }
 
             SplitByNonZeros(x.RowPtr, job._bounds);
@@ -144,6 +156,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
             fixed (T* pf = factor, po = output, pw = w, pp = padded)
             {
                 job._dense = kind == Kind.WtX ? pf : pp;
+                job._tail = kind == Kind.WtX ? pp : null;
                 job._out = po;
                 job._w = pw;
                 try
@@ -152,7 +165,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
                 }
                 finally
                 {
-                    job._dense = job._out = job._w = null;
+                    job._dense = job._out = job._w = job._tail = null;
                     job._x = null;
                 }
             }
@@ -222,11 +235,21 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
             bool padded = _kind == Kind.XHt;
             nint stride = padded ? _kp : k;
 
-            // Rows of an unpadded W whose vector loads would run past the array's end are copied to temp first.
+            // Loads of N vectors from the last rows of an unpadded W would run past the array's end; those rows
+            // are read from a zero-padded copy of W's tail instead (a select, no call in the loop).
             long total = (long)_denseRows * stride;
             long room = total - q0 - (TN.Value * v);
             long lastSafe = padded ? _denseRows - 1 : room < 0 ? -1 : room / k;
-            T* spare = temp + (4 * v);
+            T* tail = _tail - (_tailFirstRow * stride);
+            T* dense = _dense;
+            T* output = _out;
+            bool rowsOut = _kind == Kind.XHt;
+            int outRows = x.Rows;
+
+            // The rows read are scattered over a block of several MB (L3 at best): ask for the row needed a few
+            // entries ahead, so several misses are in flight at once.
+            const int Ahead = 12;
+            int prefetchEnd = x.RowPtr[r1] - Ahead;
             fixed (int* rowPtr = x.RowPtr, cols = x.ColIndices)
             fixed (T* vals = x.Values)
             {
@@ -236,16 +259,15 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
                     int end = rowPtr[r + 1];
                     for (int p = rowPtr[r]; p < end; p++)
                     {
-                        int j = cols[p];
-                        T* d = _dense + (j * stride) + q0;
-                        if (j > lastSafe)
+                        if (Sse.IsSupported && p < prefetchEnd)
                         {
-                            int avail = (int)Math.Min(TN.Value * v, total - (j * stride) - q0);
-                            new Span<T>(d, avail).CopyTo(new Span<T>(spare, avail));
-                            new Span<T>(spare + avail, (TN.Value * v) - avail).Clear();
-                            d = spare;
+                            byte* ahead = (byte*)(dense + (cols[p + Ahead] * stride) + q0);
+                            Sse.Prefetch0(ahead);
+                            Sse.Prefetch0(ahead + (TN.Value * v * sizeof(T)) - 1);
                         }
 
+                        int j = cols[p];
+                        T* d = (j > lastSafe ? tail : dense) + (j * stride) + q0;
                         TV s = TS.Broadcast(vals[p]);
                         a0 = TS.MulAdd(s, TS.Load(d), a0);
                         if (TN.Value > 1)
@@ -280,16 +302,15 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
                         TS.Store(a3, temp + (3 * v));
                     }
 
-                    if (_kind == Kind.XHt)
+                    if (rowsOut)
                     {
-                        new Span<T>(temp, width).CopyTo(new Span<T>(_out + ((long)r * k) + q0, width));
+                        new Span<T>(temp, width).CopyTo(new Span<T>(output + ((long)r * k) + q0, width));
                     }
                     else
                     {
-                        int m = x.Rows;
                         for (int c = 0; c < width; c++)
                         {
-                            _out[((long)(q0 + c) * m) + r] = temp[c];
+                            output[((long)(q0 + c) * outRows) + r] = temp[c];
                         }
                     }
                 }
