@@ -104,7 +104,8 @@ internal static class DelimitedReader
                 continue; // blank line
             }
 
-            int line = row.LineNumberFrom;
+            // Sep 0.17 reports the first row as starting on line 2; it starts on line 1.
+            int line = row.RowIndex == 0 ? 1 : row.LineNumberFrom;
             if (!decided)
             {
                 var cells = new string[colCount];
