@@ -9,6 +9,7 @@ internal static class SolverRegistry
     {
         [NmfSolver.Cd] = new CoordinateDescent(),
         [NmfSolver.Mu] = new MultiplicativeUpdate(),
+        [NmfSolver.Hals] = new AcceleratedHals(),
     };
 
     /// <summary>The implementation of <paramref name="solver"/>.</summary>
