@@ -10,6 +10,8 @@ internal static class SolverRegistry
         [NmfSolver.Cd] = new CoordinateDescent(),
         [NmfSolver.Mu] = new MultiplicativeUpdate(),
         [NmfSolver.Hals] = new AcceleratedHals(),
+        [NmfSolver.Als] = new AlsSolver(),
+        [NmfSolver.Pg] = new ProjectedGradientSolver(),
     };
 
     /// <summary>The implementation of <paramref name="solver"/>.</summary>
