@@ -1,0 +1,312 @@
+using System.Numerics;
+using Nmf.Decomposition;
+using Nmf.Matrices;
+
+namespace Nmf.Init;
+
+/// <summary>
+/// Starting factors W (n x k) and H (k x m) for NMF, exactly as scikit-learn 1.2's <c>_initialize_nmf</c>:
+/// <list type="bullet">
+/// <item><see cref="NmfInit.Random"/>: sqrt(mean(X) / k) · |N(0, 1)|, H drawn before W, from NumPy's legacy
+/// RandomState seeded with <c>randomState</c>, so a seed gives scikit-learn's very numbers.</item>
+/// <item><see cref="NmfInit.Nndsvd"/>: non-negative double SVD of Boutsidis &amp; Gallopoulos (2008),
+/// "SVD based initialization: A head start for nonnegative matrix factorization", Pattern Recognition 41,
+/// Table 1; entries below 1e-6 set to zero.</item>
+/// <item><see cref="NmfInit.Nndsvda"/>: NNDSVD with the zeros replaced by mean(X).</item>
+/// <item><see cref="NmfInit.Nndsvdar"/>: NNDSVD with the zeros replaced by |mean(X) · N(0, 1) / 100|, W's zeros
+/// (row-major order) drawn before H's.</item>
+/// <item><see cref="NmfInit.Auto"/>: NNDSVDA when k ≤ min(n, m), otherwise random.</item>
+/// </list>
+/// The truncated SVD behind NNDSVD is exact when n · m · min(n, m) ≤ <see cref="ExactSvdWorkLimit"/>
+/// (digits, faces and Golub's data all are), otherwise randomized (Halko, Martinsson &amp; Tropp 2011) as
+/// scikit-learn's <c>randomized_svd</c> does it, from the same random draws; sparse X is never densified there.
+/// </summary>
+public static class NmfInitializer
+{
+    /// <summary>NNDSVD's threshold below which entries become zero (scikit-learn's <c>eps=1e-6</c>).</summary>
+    public const double Eps = 1e-6;
+
+    /// <summary>
+    /// Largest n · m · min(n, m) (roughly the flop count of the exact SVD) for which NNDSVD uses the exact SVD;
+    /// above it the randomized SVD is used. 2²⁶ ≈ 6.7e7: the exact SVD then takes well under a second.
+    /// </summary>
+    public const long ExactSvdWorkLimit = 1L << 26;
+
+    /// <summary>Computes the starting factors.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="x">The non-negative data, n x m, dense or CSR.</param>
+    /// <param name="k">Number of components, at least 1 (at most min(n, m) for the NNDSVD methods).</param>
+    /// <param name="init">The method; <see cref="NmfInit.Custom"/> is not a method here (the caller supplies W0, H0).</param>
+    /// <param name="randomState">Seed of NumPy's RandomState (0 to 2³¹ − 1); null draws a seed.</param>
+    /// <param name="threads">Threads for the matrix products; 0 uses every core. Results do not depend on it.</param>
+    /// <returns>W (n x k) and H (k x m), non-negative.</returns>
+    /// <exception cref="ArgumentException">k is out of range, or <paramref name="init"/> is <see cref="NmfInit.Custom"/>.</exception>
+    public static (DenseMatrix<T> W, DenseMatrix<T> H) Initialize<T>(IMatrix<T> x, int k, NmfInit init, int? randomState, int threads = 0)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int n = x.Rows, m = x.Cols;
+        if (k < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(k), k, "n_components must be at least 1.");
+        }
+
+        if (randomState is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(randomState), randomState, "random_state must be between 0 and 2**32 - 1.");
+        }
+
+        if (init == NmfInit.Custom)
+        {
+            throw new ArgumentException("init 'custom' takes its starting factors from W0 and H0; there is nothing to compute.", nameof(init));
+        }
+
+        if (init is not NmfInit.Auto and not NmfInit.Random && k > Math.Min(n, m))
+        {
+            throw new ArgumentException(
+                $"init '{init.ToString().ToLowerInvariant()}' can only be used when n_components ({k}) <= min(n_samples, n_features) = {Math.Min(n, m)}.",
+                nameof(k));
+        }
+
+        if (init == NmfInit.Auto)
+        {
+            init = k <= Math.Min(n, m) ? NmfInit.Nndsvda : NmfInit.Random;
+        }
+
+        if (init == NmfInit.Random)
+        {
+            return RandomInit(x, k, NumpyRandomState.FromSeed(randomState));
+        }
+
+        return Nndsvd(x, k, init, randomState, threads);
+    }
+
+    /// <summary>The mean of all n · m entries of X as NumPy computes <c>X.mean()</c> (pairwise summation).</summary>
+    internal static T Mean<T>(IMatrix<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T count = T.CreateChecked((double)x.Rows * x.Cols);
+        switch (x)
+        {
+            case DenseMatrix<T> d:
+                return PairwiseSum<T>(d.Data) / count;
+            case CsrMatrix<T> s:
+                // SciPy divides each stored value by n·m, then sums them.
+                var scaled = new T[s.Values.Length];
+                for (int i = 0; i < scaled.Length; i++)
+                {
+                    scaled[i] = s.Values[i] / count;
+                }
+
+                return PairwiseSum<T>(scaled);
+            default:
+                throw new NotSupportedException($"matrix type {x.GetType().Name} is not supported.");
+        }
+    }
+
+    /// <summary>NumPy's pairwise summation (<c>pairwise_sum</c>: blocks of 128 with 8 accumulators).</summary>
+    internal static T PairwiseSum<T>(ReadOnlySpan<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = a.Length;
+        if (n < 8)
+        {
+            T res = T.Zero;
+            for (int i = 0; i < n; i++)
+            {
+                res += a[i];
+            }
+
+            return res;
+        }
+
+        if (n <= 128)
+        {
+            Span<T> r = stackalloc T[8];
+            a[..8].CopyTo(r);
+            int i = 8;
+            for (; i < n - (n % 8); i += 8)
+            {
+                for (int j = 0; j < 8; j++)
+                {
+                    r[j] += a[i + j];
+                }
+            }
+
+            T res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+            for (; i < n; i++)
+            {
+                res += a[i];
+            }
+
+            return res;
+        }
+
+        int n2 = n / 2;
+        n2 -= n2 % 8;
+        return PairwiseSum(a[..n2]) + PairwiseSum(a[n2..]);
+    }
+
+    private static (DenseMatrix<T> W, DenseMatrix<T> H) RandomInit<T>(IMatrix<T> x, int k, NumpyRandomState rng)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T avg = T.Sqrt(Mean(x) / T.CreateChecked(k));
+        var h = new DenseMatrix<T>(k, x.Cols);
+        var w = new DenseMatrix<T>(x.Rows, k);
+
+        // standard_normal(...).astype(X.dtype) then avg * ... then abs: H first, then W.
+        foreach (var target in new[] { h.Data, w.Data })
+        {
+            for (int i = 0; i < target.Length; i++)
+            {
+                target[i] = T.Abs(avg * T.CreateTruncating(rng.StandardNormal()));
+            }
+        }
+
+        return (w, h);
+    }
+
+    private static (DenseMatrix<T> W, DenseMatrix<T> H) Nndsvd<T>(IMatrix<T> x, int k, NmfInit init, int? randomState, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = x.Rows, m = x.Cols;
+        var svd = TruncatedSvdFor(x, k, randomState, threads);
+        var u = svd.U;
+        var s = svd.S;
+        var vt = svd.Vt;
+        var w = new DenseMatrix<T>(n, k);
+        var h = new DenseMatrix<T>(k, m);
+
+        // The leading singular pair of a non-negative matrix can be taken non-negative (Perron–Frobenius).
+        T sqrtS0 = T.Sqrt(s[0]);
+        for (int i = 0; i < n; i++)
+        {
+            w[i, 0] = sqrtS0 * T.Abs(u[i, 0]);
+        }
+
+        for (int j = 0; j < m; j++)
+        {
+            h[0, j] = sqrtS0 * T.Abs(vt[0, j]);
+        }
+
+        var xCol = new T[n];
+        var yRow = new T[m];
+        for (int c = 1; c < k; c++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                xCol[i] = u[i, c];
+            }
+
+            vt.Row(c).CopyTo(yRow);
+
+            // Boutsidis & Gallopoulos, Table 1: keep the dominant of the positive and negative sections.
+            T xpNorm = PartNorm<T>(xCol, positive: true), xnNorm = PartNorm<T>(xCol, positive: false);
+            T ypNorm = PartNorm<T>(yRow, positive: true), ynNorm = PartNorm<T>(yRow, positive: false);
+            T mp = xpNorm * ypNorm, mn = xnNorm * ynNorm;
+            bool positive = mp > mn;
+            T xNorm = positive ? xpNorm : xnNorm, yNorm = positive ? ypNorm : ynNorm;
+            T sigma = positive ? mp : mn;
+            if (sigma == T.Zero)
+            {
+                // Both sections vanish (scikit-learn divides 0 by 0 here); the component starts at zero.
+                continue;
+            }
+
+            T lambda = T.Sqrt(s[c] * sigma);
+            for (int i = 0; i < n; i++)
+            {
+                w[i, c] = lambda * (Part(xCol[i], positive) / xNorm);
+            }
+
+            for (int j = 0; j < m; j++)
+            {
+                h[c, j] = lambda * (Part(yRow[j], positive) / yNorm);
+            }
+        }
+
+        T eps = T.CreateChecked(Eps);
+        ZeroBelow(w.Data, eps);
+        ZeroBelow(h.Data, eps);
+
+        switch (init)
+        {
+            case NmfInit.Nndsvd:
+                break;
+            case NmfInit.Nndsvda:
+                T avg = Mean(x);
+                FillZeros(w.Data, () => avg);
+                FillZeros(h.Data, () => avg);
+                break;
+            case NmfInit.Nndsvdar:
+                var rng = NumpyRandomState.FromSeed(randomState);
+                double avgD = double.CreateChecked(Mean(x));
+
+                // abs(avg * standard_normal(len(W[W == 0])) / 100), computed in double, W's zeros then H's.
+                FillZeros(w.Data, () => T.CreateTruncating(Math.Abs(avgD * rng.StandardNormal() / 100)));
+                FillZeros(h.Data, () => T.CreateTruncating(Math.Abs(avgD * rng.StandardNormal() / 100)));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(init), init, "not an NNDSVD method.");
+        }
+
+        return (w, h);
+    }
+
+    /// <summary>The truncated SVD NNDSVD starts from: exact for small matrices, randomized for large ones.</summary>
+    internal static SvdFactors<T> TruncatedSvdFor<T>(IMatrix<T> x, int k, int? randomState, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = x.Rows, m = x.Cols;
+        double work = (double)n * m * Math.Min(n, m);
+        if (work <= ExactSvdWorkLimit)
+        {
+            var dense = x as DenseMatrix<T> ?? ((CsrMatrix<T>)x).ToDense();
+            return ExactSvd.Compute(dense, k);
+        }
+
+        // scikit-learn's randomized_svd(X, k, random_state) with its defaults: 10 oversamples, n_iter 'auto'.
+        return RandomizedSvd.Compute(x, k, RandomizedSvd.AutoPowerIterations(k, n, m), 10, NumpyRandomState.FromSeed(randomState), threads);
+    }
+
+    private static T PartNorm<T>(ReadOnlySpan<T> v, bool positive)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T sum = T.Zero;
+        foreach (T e in v)
+        {
+            T p = Part(e, positive);
+            sum += p * p;
+        }
+
+        return T.Sqrt(sum);
+    }
+
+    private static T Part<T>(T value, bool positive)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        positive ? T.Max(value, T.Zero) : T.Abs(T.Min(value, T.Zero));
+
+    private static void ZeroBelow<T>(T[] values, T eps)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] < eps)
+            {
+                values[i] = T.Zero;
+            }
+        }
+    }
+
+    private static void FillZeros<T>(T[] values, Func<T> fill)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] == T.Zero)
+            {
+                values[i] = fill();
+            }
+        }
+    }
+}

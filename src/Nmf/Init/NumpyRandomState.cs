@@ -1,0 +1,235 @@
+namespace Nmf.Init;
+
+/// <summary>
+/// NumPy's legacy <c>numpy.random.RandomState</c>, reproduced bit for bit: the Mersenne Twister MT19937
+/// (Matsumoto &amp; Nishimura 1998) seeded as <c>RandomState(seed)</c> seeds it, and the legacy samplers
+/// scikit-learn draws from (<c>random_sample</c>, <c>standard_normal</c> by the polar method with its cached
+/// second value, <c>permutation</c>, <c>shuffle</c>, <c>randint</c>). With the same seed it yields the very
+/// numbers NumPy yields, so a scikit-learn <c>random_state</c> gives the same random initialisation here.
+/// </summary>
+/// <remarks>Not thread-safe: one instance is one stream of numbers.</remarks>
+public sealed class NumpyRandomState
+{
+    private const int StateLength = 624;
+    private const int MiddleWord = 397;
+    private const uint MatrixA = 0x9908b0dfU;
+    private const uint UpperMask = 0x80000000U;
+    private const uint LowerMask = 0x7fffffffU;
+
+    private readonly uint[] _key = new uint[StateLength];
+    private int _pos;
+    private bool _hasGauss;
+    private double _gauss;
+
+    /// <summary>Seeds the generator as <c>numpy.random.RandomState(seed)</c> does for an integer seed.</summary>
+    /// <param name="seed">The seed, 0 to 2³² − 1 (NumPy's range).</param>
+    public NumpyRandomState(long seed)
+    {
+        if (seed < 0 || seed > uint.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seed), seed, "seed must be between 0 and 2**32 - 1, as NumPy requires.");
+        }
+
+        // Knuth's linear congruential initialisation (init_genrand of the MT19937 reference code),
+        // which NumPy's mt19937_seed uses for an integer seed.
+        uint s = (uint)seed;
+        for (int i = 0; i < StateLength; i++)
+        {
+            _key[i] = s;
+            s = unchecked((1812433253U * (s ^ (s >> 30))) + (uint)i + 1);
+        }
+
+        _pos = StateLength;
+    }
+
+    /// <summary>A generator seeded with <paramref name="seed"/>, or with a seed drawn from the system when it is null
+    /// (scikit-learn's <c>check_random_state</c> for an integer or None).</summary>
+    public static NumpyRandomState FromSeed(int? seed) =>
+        new(seed ?? Random.Shared.Next(int.MaxValue));
+
+    /// <summary>The next 32 random bits (MT19937's tempered output).</summary>
+    public uint NextUInt32()
+    {
+        if (_pos >= StateLength)
+        {
+            Regenerate();
+        }
+
+        uint y = _key[_pos++];
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c5680U;
+        y ^= (y << 15) & 0xefc60000U;
+        y ^= y >> 18;
+        return y;
+    }
+
+    /// <summary>A uniform double in [0, 1) with 53 random bits (<c>random_sample</c>).</summary>
+    public double RandomSample()
+    {
+        // 27 high bits of one word and 26 of the next make a 53-bit mantissa, as NumPy's legacy_double.
+        uint a = NextUInt32() >> 5;
+        uint b = NextUInt32() >> 6;
+        return ((a * 67108864.0) + b) / 9007199254740992.0;
+    }
+
+    /// <summary>A standard normal draw (<c>standard_normal</c>): Marsaglia's polar method; each accepted pair
+    /// yields two values, the second kept for the next call, as NumPy's <c>legacy_gauss</c>.</summary>
+    public double StandardNormal()
+    {
+        if (_hasGauss)
+        {
+            _hasGauss = false;
+            double cached = _gauss;
+            _gauss = 0.0;
+            return cached;
+        }
+
+        double x1, x2, r2;
+        do
+        {
+            x1 = (2.0 * RandomSample()) - 1.0;
+            x2 = (2.0 * RandomSample()) - 1.0;
+            r2 = (x1 * x1) + (x2 * x2);
+        }
+        while (r2 >= 1.0 || r2 == 0.0);
+
+        double f = Math.Sqrt(-2.0 * Math.Log(r2) / r2);
+        _gauss = f * x1;
+        _hasGauss = true;
+        return f * x2;
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with standard normal draws in order (<c>standard_normal(size)</c>).</summary>
+    public void StandardNormal(Span<double> destination)
+    {
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] = StandardNormal();
+        }
+    }
+
+    /// <summary>A normal draw with mean <paramref name="loc"/> and standard deviation <paramref name="scale"/>
+    /// (<c>normal(loc, scale)</c>: loc + scale · standard normal).</summary>
+    public double Normal(double loc, double scale) => loc + (scale * StandardNormal());
+
+    /// <summary>A uniform integer in [0, <paramref name="max"/>] by masked rejection (NumPy's <c>random_interval</c>),
+    /// the draw behind <c>shuffle</c> and <c>permutation</c>.</summary>
+    /// <param name="max">Largest value, at least 0.</param>
+    public ulong Interval(ulong max)
+    {
+        if (max == 0)
+        {
+            return 0;
+        }
+
+        ulong mask = SmallestMask(max);
+        ulong value;
+        if (max <= uint.MaxValue)
+        {
+            do
+            {
+                value = NextUInt32() & mask;
+            }
+            while (value > max);
+        }
+        else
+        {
+            do
+            {
+                value = NextUInt64() & mask;
+            }
+            while (value > max);
+        }
+
+        return value;
+    }
+
+    /// <summary>A uniform integer in [<paramref name="low"/>, <paramref name="high"/>) as legacy
+    /// <c>randint(low, high)</c> draws it (masked rejection on the range).</summary>
+    public long RandInt(long low, long high)
+    {
+        if (high <= low)
+        {
+            throw new ArgumentOutOfRangeException(nameof(high), "randint needs low < high.");
+        }
+
+        ulong range = (ulong)(high - low - 1);
+        if (range == 0)
+        {
+            return low;
+        }
+
+        // Legacy randint: a full 32-bit or 64-bit range takes the raw word; otherwise masked rejection.
+        if (range == uint.MaxValue)
+        {
+            return low + NextUInt32();
+        }
+
+        if (range == ulong.MaxValue)
+        {
+            return unchecked(low + (long)NextUInt64());
+        }
+
+        return low + (long)Interval(range);
+    }
+
+    /// <summary>Shuffles <paramref name="values"/> in place as legacy <c>shuffle</c> does a 1-D array:
+    /// Fisher–Yates from the last element down, each swap partner drawn by <see cref="Interval"/>.</summary>
+    public void Shuffle<TItem>(Span<TItem> values)
+    {
+        for (int i = values.Length - 1; i >= 1; i--)
+        {
+            int j = (int)Interval((ulong)i);
+            (values[i], values[j]) = (values[j], values[i]);
+        }
+    }
+
+    /// <summary>A random permutation of 0..n−1 (<c>permutation(n)</c>: <c>arange(n)</c> shuffled).</summary>
+    public int[] Permutation(int n)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        var p = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            p[i] = i;
+        }
+
+        Shuffle<int>(p);
+        return p;
+    }
+
+    private ulong NextUInt64() => ((ulong)NextUInt32() << 32) | NextUInt32();
+
+    private static ulong SmallestMask(ulong max)
+    {
+        ulong mask = max;
+        mask |= mask >> 1;
+        mask |= mask >> 2;
+        mask |= mask >> 4;
+        mask |= mask >> 8;
+        mask |= mask >> 16;
+        mask |= mask >> 32;
+        return mask;
+    }
+
+    private void Regenerate()
+    {
+        uint[] mt = _key;
+        int i = 0;
+        for (; i < StateLength - MiddleWord; i++)
+        {
+            uint y = (mt[i] & UpperMask) | (mt[i + 1] & LowerMask);
+            mt[i] = mt[i + MiddleWord] ^ (y >> 1) ^ ((y & 1) == 0 ? 0U : MatrixA);
+        }
+
+        for (; i < StateLength - 1; i++)
+        {
+            uint y = (mt[i] & UpperMask) | (mt[i + 1] & LowerMask);
+            mt[i] = mt[i + MiddleWord - StateLength] ^ (y >> 1) ^ ((y & 1) == 0 ? 0U : MatrixA);
+        }
+
+        uint last = (mt[StateLength - 1] & UpperMask) | (mt[0] & LowerMask);
+        mt[StateLength - 1] = mt[MiddleWord - 1] ^ (last >> 1) ^ ((last & 1) == 0 ? 0U : MatrixA);
+        _pos = 0;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Nmf.Text;
+using Xunit;
+
+namespace Nmf.Tests.Text;
+
+public class WordTokenizerTests
+{
+    private static List<string> Tokens(string text)
+    {
+        var buffer = new char[4];
+        int n = WordTokenizer.Lower(text, ref buffer);
+        var spans = new List<(int Start, int Length)>();
+        WordTokenizer.Tokenize(buffer.AsSpan(0, n), spans);
+        return spans.Select(s => new string(buffer, s.Start, s.Length)).ToList();
+    }
+
+    [Fact]
+    public void MatchesPythonLowerAndTokenPatternOnUnicode()
+    {
+        // Expected: Python 3.11's re.findall(r"(?u)\b\w\w+\b", sample.lower()), printed by scripts/text-references.py.
+        const string sample = "Naïve CAFÉ_au-lait x 1a ǅemo x² İSTANBUL ΟΔΟΣ ΣΑΣ. a\u0301b 𝐀𝐁 ⅫⅠ under_score ‿join 中文 ١٢٣";
+        string[] python = ["naïve", "café_au", "lait", "1a", "ǆemo", "x²", "stanbul", "οδος", "σας", "𝐀𝐁", "ⅻⅰ", "under_score", "join", "中文", "١٢٣"];
+        Assert.Equal(python, Tokens(sample));
+    }
+
+    [Fact]
+    public void OneCharacterRunsAreNotTokens()
+    {
+        Assert.Equal(["ab", "cd"], Tokens("a ab b, cd! e"));
+        Assert.Empty(Tokens(""));
+        Assert.Empty(Tokens("a b c . ,"));
+    }
+
+    [Fact]
+    public void CodePointOrderPutsSupplementaryCharactersLast()
+    {
+        string[] words = ["\uFFFD", "𝐀", "b", "a", "ab", "\uE000"];
+        Array.Sort(words, WordTokenizer.CompareCodePoints);
+        Assert.Equal(["a", "ab", "b", "\uE000", "\uFFFD", "𝐀"], words);
+    }
+
+    [Fact]
+    public void ArgSortHasNumPysTieOrder()
+    {
+        // Values with many ties and NumPy 1.24's values.argsort(), from scripts/text-references.py.
+        var lines = File.ReadAllLines(Path.Combine(TestPaths.Root, "tests", "Nmf.Tests", "Text", "numpy-argsort.txt"));
+        long[] values = lines[0].Split(' ').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        int[] expected = lines[1].Split(' ').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(expected, NumPySort.ArgSort(values));
+        var stable = Enumerable.Range(0, values.Length).OrderBy(i => values[i]).ToArray();
+        Assert.NotEqual(stable, expected);
+    }
+}
