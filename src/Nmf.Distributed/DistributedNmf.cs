@@ -17,6 +17,9 @@ public sealed record DistributedFitOptions
 
     /// <summary>Receives one line per event worth telling (a resume).</summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>Called after each completed iteration (tests use it to stop a silo mid-fit).</summary>
+    internal Func<int, Task>? AfterIteration { get; init; }
 }
 
 /// <summary>The outcome of a distributed fit.</summary>
@@ -103,7 +106,7 @@ public static class DistributedNmf
             throw new ArgumentException($"W0 is {w0.Rows} x {w0.Cols} and H0 {h0.Rows} x {h0.Cols}; n_components is {k}.", nameof(h0));
         }
 
-        var driver = new BlockParallelNmf<T>(options, fit.CheckpointInterval, fit.MaxResumes, fit.Log);
+        var driver = new BlockParallelNmf<T>(options, fit.CheckpointInterval, fit.MaxResumes, fit.Log, fit.AfterIteration);
         string fitId = Guid.NewGuid().ToString("N");
         var rowBlocks = await OrleansRowBlocks<T>.LoadAsync(grains, fitId, blocks, k, (start, rows) =>
         {

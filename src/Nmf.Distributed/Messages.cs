@@ -209,3 +209,25 @@ internal static class Wire
         return r;
     }
 }
+
+/// <summary>A block's input or parameters are unusable (its file is missing, malformed, of other width): crosses the wire with its one-line message.</summary>
+[GenerateSerializer]
+public sealed class BlockInputException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public BlockInputException()
+    {
+    }
+
+    /// <summary>Creates the exception with a one-line message naming the silo and the file.</summary>
+    public BlockInputException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    public BlockInputException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

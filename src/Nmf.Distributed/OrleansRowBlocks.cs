@@ -41,8 +41,8 @@ internal sealed class OrleansRowBlocks<T> : IRowBlocks<T> where T : unmanaged, I
     public IReadOnlyList<BlockSource> Sources => _loads.Select(l => l.Source).ToArray();
 
     /// <summary>
-    /// Loads the blocks: each silo reads its own source. <paramref name="w0"/> gives every block's starting W_b (rows in
-    /// block order), or null to start every block from <paramref name="fill"/>.
+    /// Loads the blocks: each silo reads its own source; <paramref name="startW"/>(first row, rows) gives each block's
+    /// starting W_b once its rows are known.
     /// </summary>
     public static async Task<OrleansRowBlocks<T>> LoadAsync(IGrainFactory grains, string fitId, IReadOnlyList<BlockSource> sources, int components,
         Func<int, int, DenseMatrix<T>> startW, CancellationToken cancellationToken)
@@ -80,13 +80,6 @@ internal sealed class OrleansRowBlocks<T> : IRowBlocks<T> where T : unmanaged, I
 
         await Call(refs, sources, silos, (g, b) => g.Restore(loads[b], ws[b]), cancellationToken).ConfigureAwait(false);
         return new OrleansRowBlocks<T>(refs, loads, silos, start, cols);
-    }
-
-    /// <summary>Rows of each block.</summary>
-    public static async Task<int[]> RowsOfAsync(OrleansRowBlocks<T> blocks, CancellationToken cancellationToken)
-    {
-        var w = await blocks.GetWAsync(cancellationToken).ConfigureAwait(false);
-        return w.Select(m => m.Rows).ToArray();
     }
 
     /// <inheritdoc />
@@ -183,7 +176,7 @@ internal sealed class OrleansRowBlocks<T> : IRowBlocks<T> where T : unmanaged, I
         }
     }
 
-    private static bool IsLoss(Exception e) => e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or ConnectionFailedException
+    private static bool IsLoss(Exception e) => e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or Orleans.Runtime.Messaging.ConnectionFailedException
         || e.Message.Contains(RowBlockGrain.NotLoaded, StringComparison.Ordinal);
 
     private static string FirstLine(string message)

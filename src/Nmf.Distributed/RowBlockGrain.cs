@@ -22,7 +22,7 @@ internal sealed class RowBlockGrain : Grain, IRowBlockGrain
 
     public Task<BlockInfo> Load(BlockLoad load)
     {
-        _block = load.Single ? Block<float>.Read(load, SiloName) : Block<double>.Read(load, SiloName);
+        _block = ReadBlock(load);
         return Task.FromResult(new BlockInfo { Rows = _block.Rows, Cols = _block.Cols, Silo = SiloName });
     }
 
@@ -34,10 +34,7 @@ internal sealed class RowBlockGrain : Grain, IRowBlockGrain
 
     public Task<BlockInfo> Restore(BlockLoad load, double[] w)
     {
-        if (_block is null)
-        {
-            _block = load.Single ? Block<float>.Read(load, SiloName) : Block<double>.Read(load, SiloName);
-        }
+        _block ??= ReadBlock(load);
 
         _block.SetW(w);
         return Task.FromResult(new BlockInfo { Rows = _block.Rows, Cols = _block.Cols, Silo = SiloName });
@@ -48,6 +45,19 @@ internal sealed class RowBlockGrain : Grain, IRowBlockGrain
         _block = null;
         DeactivateOnIdle();
         return Task.CompletedTask;
+    }
+
+    /// <summary>Reads the block; input errors cross the wire as <see cref="BlockInputException"/> (one line, naming silo and file).</summary>
+    private IBlock ReadBlock(BlockLoad load)
+    {
+        try
+        {
+            return load.Single ? Block<float>.Read(load, SiloName) : Block<double>.Read(load, SiloName);
+        }
+        catch (NmfInputException e)
+        {
+            throw new BlockInputException(e.Message);
+        }
     }
 
     private IBlock Loaded => _block ?? throw new InvalidOperationException($"block {this.GetPrimaryKeyString()} on silo {SiloName} {NotLoaded}.");

@@ -29,13 +29,15 @@ internal sealed class BlockParallelNmf<T> where T : unmanaged, IFloatingPointIee
     private readonly int _checkpointInterval;
     private readonly int _maxResumes;
     private readonly Action<string>? _log;
+    private readonly Func<int, Task>? _afterIteration;
 
     /// <summary>Creates the driver.</summary>
     /// <param name="options">Solver <see cref="NmfSolver.Mu"/> or <see cref="NmfSolver.Cd"/>, beta, tol, max_iter, penalties.</param>
     /// <param name="checkpointInterval">Iterations between checkpoints; 0 keeps none (a lost block then fails the fit).</param>
     /// <param name="maxResumes">How many losses the fit survives before it fails.</param>
     /// <param name="log">Receives one line per resume.</param>
-    public BlockParallelNmf(NmfOptions options, int checkpointInterval = 10, int maxResumes = 3, Action<string>? log = null)
+    /// <param name="afterIteration">Called after each completed iteration (tests use it to stop a silo mid-fit).</param>
+    public BlockParallelNmf(NmfOptions options, int checkpointInterval = 10, int maxResumes = 3, Action<string>? log = null, Func<int, Task>? afterIteration = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Solver is not (NmfSolver.Mu or NmfSolver.Cd))
@@ -59,6 +61,7 @@ internal sealed class BlockParallelNmf<T> where T : unmanaged, IFloatingPointIee
         _checkpointInterval = checkpointInterval;
         _maxResumes = maxResumes;
         _log = log;
+        _afterIteration = afterIteration;
     }
 
     /// <summary>Runs the fit from H0 (and the W_b the blocks hold).</summary>
@@ -91,13 +94,35 @@ internal sealed class BlockParallelNmf<T> where T : unmanaged, IFloatingPointIee
             {
                 resumes++;
                 _log?.Invoke($"{e.Message} Resuming from the checkpoint of iteration {checkpoint.State.Iteration} ({resumes} of at most {_maxResumes}).");
-                await blocks.RestoreAsync(checkpoint.W, cancellationToken).ConfigureAwait(false);
+                await RestoreWithRetries(blocks, checkpoint.W, cancellationToken).ConfigureAwait(false);
                 state = checkpoint.State.Copy();
             }
             catch (RowBlockUnavailableException e)
             {
                 string why = checkpoint is null ? "no checkpoints are kept" : $"already resumed {resumes} times";
                 throw new RowBlockUnavailableException($"{e.Message} The fit stopped at iteration {state.Iteration + 1}: {why}.", e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Restores every block, retrying while the cluster has not yet noticed the lost host (its blocks cannot be
+    /// re-created elsewhere before the host is declared dead): 0.5 s, 1 s, 2 s, ... up to about a minute in all.
+    /// </summary>
+    private static async Task RestoreWithRetries(IRowBlocks<T> blocks, DenseMatrix<T>[] w, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(500);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await blocks.RestoreAsync(w, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RowBlockUnavailableException) when (attempt < 8)
+            {
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay *= 2;
             }
         }
     }
@@ -146,6 +171,10 @@ internal sealed class BlockParallelNmf<T> where T : unmanaged, IFloatingPointIee
             }
 
             await MaybeCheckpoint(blocks, state, checkpoint, cancellationToken).ConfigureAwait(false);
+            if (_afterIteration is not null)
+            {
+                await _afterIteration(iteration).ConfigureAwait(false);
+            }
         }
     }
 
@@ -183,6 +212,10 @@ internal sealed class BlockParallelNmf<T> where T : unmanaged, IFloatingPointIee
             }
 
             await MaybeCheckpoint(blocks, state, checkpoint, cancellationToken).ConfigureAwait(false);
+            if (_afterIteration is not null)
+            {
+                await _afterIteration(iteration).ConfigureAwait(false);
+            }
         }
     }
 
