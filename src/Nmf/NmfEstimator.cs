@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using Nmf.Init;
 using Nmf.Kernels;
 using Nmf.Losses;
 using Nmf.Matrices;
@@ -104,7 +105,7 @@ public sealed class NmfEstimator<T> where T : unmanaged, IFloatingPointIeee754<T
         }
         else
         {
-            (w, h) = InitialFactors(x, k, options.Init, seed);
+            (w, h) = NmfInitializer.Initialize(x, k, options.Init, seed, options.Threads);
         }
 
         var history = new List<NmfIteration>();
@@ -165,14 +166,6 @@ public sealed class NmfEstimator<T> where T : unmanaged, IFloatingPointIeee754<T
         int threads = Options.Threads > 0 ? Options.Threads : Environment.ProcessorCount;
         Products.Multiply(w, h, result, threads);
         return result;
-    }
-
-    private static (DenseMatrix<T> W, DenseMatrix<T> H) InitialFactors(IMatrix<T> x, int k, NmfInit init, int seed)
-    {
-        _ = x;
-        _ = k;
-        _ = seed;
-        throw new NmfInputException($"init {init.ToString().ToLowerInvariant()} is not available yet; use init custom with W0 and H0.");
     }
 
     private static InvalidOperationException NotFitted() =>

@@ -1,3 +1,5 @@
+using Nmf.Init;
+
 namespace Nmf.Solvers;
 
 /// <summary>
@@ -6,13 +8,19 @@ namespace Nmf.Solvers;
 /// </summary>
 internal sealed class CoordinateShuffler
 {
-    /// <summary>Creates the generator for <paramref name="seed"/>.</summary>
-    public CoordinateShuffler(int seed)
-    {
-        _ = seed;
-        throw new NmfInputException("shuffle is not available yet: it needs NumPy's RandomState.");
-    }
+    private readonly NumpyRandomState _random;
 
-    /// <summary>Fills <paramref name="order"/> with the next permutation of 0..order.Length−1.</summary>
-    public void Permutation(int[] order) => _ = order;
+    /// <summary>Creates the generator for <paramref name="seed"/>.</summary>
+    public CoordinateShuffler(int seed) => _random = new NumpyRandomState(seed);
+
+    /// <summary>Fills <paramref name="order"/> with the next permutation of 0..order.Length−1, without allocating.</summary>
+    public void Permutation(int[] order)
+    {
+        for (int t = 0; t < order.Length; t++)
+        {
+            order[t] = t;
+        }
+
+        _random.Shuffle<int>(order);
+    }
 }
