@@ -21,7 +21,7 @@ internal static class DistributedTestData
     /// <summary>A positive start scaled like scikit-learn's random init: sqrt(mean(X) / k) · (|N(0,1)|-like + 0.1).</summary>
     public static (DenseMatrix<double> W0, DenseMatrix<double> H0) Start(IMatrix<double> x, int k, int seed)
     {
-        double mean = Solvers.MiniBatchMultiplicativeUpdate.Mean(x);
+        double mean = Nmf.Solvers.MiniBatchMultiplicativeUpdate.Mean(x);
         double scale = Math.Sqrt(mean / k);
         var rng = new Random(seed);
         var w = new DenseMatrix<double>(x.Rows, k);
@@ -74,7 +74,7 @@ internal static class DistributedTestData
         int start = 0;
         for (int b = 0; b < blockRows.Length; b++)
         {
-            sources[b] = new BlockSource { Inline = MatrixPayload.From(Solvers.MiniBatchMultiplicativeUpdate.SliceRows(x, start, blockRows[b])) };
+            sources[b] = new BlockSource { Inline = MatrixPayload.From(Nmf.Solvers.MiniBatchMultiplicativeUpdate.SliceRows(x, start, blockRows[b])) };
             start += blockRows[b];
         }
 
