@@ -1,3 +1,12 @@
 using BenchmarkDotNet.Running;
+using Nmf.Bench;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// "time [threads] [reps] [p1.npy] [p2.mtx]": quick stopwatch timing of the kernels;
+// anything else goes to BenchmarkDotNet (for example --filter '*KernelBenchmarks*').
+if (args.Length > 0 && args[0] == "time")
+{
+    KernelTimer.Run(args[1..]);
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(KernelTimer).Assembly).Run(args);

@@ -15,8 +15,9 @@ internal static class ExactSvd
     private const int MaxSweeps = 80;
 
     /// <summary>The leading <paramref name="k"/> singular triplets of <paramref name="a"/> (all when k = min(n, m)),
-    /// signs fixed by <c>svd_flip</c>. U is computed only when <paramref name="computeU"/> is set (else a 0 x k matrix).</summary>
-    public static SvdFactors<T> Compute<T>(DenseMatrix<T> a, int k, bool computeU = true)
+    /// signs fixed by <c>svd_flip</c>. U is computed only when <paramref name="computeU"/> is set (else a 0 x k matrix);
+    /// with <paramref name="allSingularValues"/> S holds all min(n, m) singular values, not only the first k.</summary>
+    public static SvdFactors<T> Compute<T>(DenseMatrix<T> a, int k, bool computeU = true, bool allSingularValues = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = a.Rows, m = a.Cols;
@@ -43,7 +44,7 @@ internal static class ExactSvd
             u = computeU ? tallSvd.RightRows!.Transpose() : new DenseMatrix<T>(0, k);
         }
 
-        var result = new SvdFactors<T>(u, tallSvd.Sigma, vt);
+        var result = new SvdFactors<T>(u, allSingularValues ? tallSvd.Sigma : tallSvd.Sigma[..k], vt);
         if (computeU)
         {
             result.FlipSigns();
@@ -54,7 +55,7 @@ internal static class ExactSvd
 
     /// <summary>
     /// SVD of a q x p matrix M (q ≥ p) given by its p columns as the rows of <paramref name="columns"/> (overwritten).
-    /// Returns the leading k singular values, the left vectors as rows (k x q) and the right vectors as rows (k x p).
+    /// Returns all p singular values (decreasing), the leading k left vectors as rows (k x q) and the right vectors as rows (k x p).
     /// </summary>
     internal static (T[] Sigma, DenseMatrix<T>? LeftRows, DenseMatrix<T>? RightRows) TallFromColumns<T>(
         DenseMatrix<T> columns, int k, bool needLeft, bool needRight)
@@ -81,8 +82,8 @@ internal static class ExactSvd
         }
 
         var order = Enumerable.Range(0, p).OrderByDescending(i => sigma[i]).ToArray();
-        var s = new T[k];
-        for (int i = 0; i < k; i++)
+        var s = new T[p];
+        for (int i = 0; i < p; i++)
         {
             s[i] = sigma[order[i]];
         }

@@ -10,7 +10,7 @@ namespace Nmf.Decomposition;
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 /// <param name="U">Left singular vectors, n x k (orthonormal columns).</param>
-/// <param name="S">Singular values, k of them, non-increasing.</param>
+/// <param name="S">Singular values, non-increasing: k of them, or all min(n, m) where asked for.</param>
 /// <param name="Vt">Right singular vectors as rows, k x m (orthonormal rows).</param>
 public sealed record SvdFactors<T>(DenseMatrix<T> U, T[] S, DenseMatrix<T> Vt)
     where T : unmanaged, IFloatingPointIeee754<T>

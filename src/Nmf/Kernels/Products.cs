@@ -5,187 +5,191 @@ namespace Nmf.Kernels;
 
 /// <summary>
 /// The products NMF lives on. Solvers call only these; only these know whether X is dense or sparse.
-/// Every method overwrites <c>result</c>, and gives bit-identical results at any thread count.
+/// Every method overwrites <c>result</c> and gives bit-identical results at any thread count
+/// (<c>threads</c>: how many threads to use, 0 = every core). Dense products run on <see cref="Gemm{T}"/>,
+/// CSR products on <see cref="SparseProducts{T}"/>; <see cref="ReferenceProducts"/> holds the plain loops
+/// they are tested against, used where no vector instructions are available.
 /// </summary>
-internal static class Products
+internal static unsafe class Products
 {
     /// <summary>result (n x k) = X (n x m) · Hᵀ, H is k x m.</summary>
     public static void XHt<T>(IMatrix<T> x, DenseMatrix<T> h, DenseMatrix<T> result, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => XHt(x, h, result, threads, SimdSelect.Path);
+
+    /// <summary>As above, on a chosen vector path (for tests and benchmarks of each path).</summary>
+    public static void XHt<T>(IMatrix<T> x, DenseMatrix<T> h, DenseMatrix<T> result, int threads, SimdPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        _ = threads;
-        int k = h.Rows;
+        ArgumentNullException.ThrowIfNull(x);
+        CheckShape(h, h.Rows, x.Cols, nameof(h));
+        CheckShape(result, x.Rows, h.Rows, nameof(result));
+        if (!Vectorized<T>(path))
+        {
+            ReferenceProducts.XHt(x, h, result);
+            return;
+        }
+
         switch (x)
         {
             case DenseMatrix<T> d:
-                for (int i = 0; i < d.Rows; i++)
+                fixed (T* px = d.Data, ph = h.Data, pr = result.Data)
                 {
-                    var xi = d.Row(i);
-                    for (int c = 0; c < k; c++)
-                    {
-                        var hc = h.Row(c);
-                        T s = T.Zero;
-                        for (int j = 0; j < xi.Length; j++)
-                        {
-                            s += xi[j] * hc[j];
-                        }
-
-                        result[i, c] = s;
-                    }
+                    Gemm<T>.Run(d.Rows, h.Rows, d.Cols, px, d.Cols, 1, ph, h.Cols, true, pr, result.Cols, threads, path);
                 }
 
                 break;
             case CsrMatrix<T> s:
-                for (int i = 0; i < s.Rows; i++)
-                {
-                    var ri = result.Row(i);
-                    ri.Clear();
-                    for (int p = s.RowPtr[i]; p < s.RowPtr[i + 1]; p++)
-                    {
-                        int j = s.ColIndices[p];
-                        T v = s.Values[p];
-                        for (int c = 0; c < k; c++)
-                        {
-                            ri[c] += v * h[c, j];
-                        }
-                    }
-                }
-
+                SparseProducts<T>.XHt(s, h, result, threads, path);
                 break;
             default:
-                throw new NotSupportedException(x.GetType().Name);
+                throw new NotSupportedException($"matrix type {x.GetType().Name}");
         }
     }
 
     /// <summary>result (k x m) = Wᵀ · X, W is n x k, X is n x m.</summary>
     public static void WtX<T>(DenseMatrix<T> w, IMatrix<T> x, DenseMatrix<T> result, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => WtX(w, x, result, threads, SimdSelect.Path);
+
+    /// <summary>As above, on a chosen vector path (for tests and benchmarks of each path).</summary>
+    public static void WtX<T>(DenseMatrix<T> w, IMatrix<T> x, DenseMatrix<T> result, int threads, SimdPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        _ = threads;
-        int k = w.Cols;
-        Array.Clear(result.Data);
+        ArgumentNullException.ThrowIfNull(x);
+        CheckShape(w, x.Rows, w.Cols, nameof(w));
+        CheckShape(result, w.Cols, x.Cols, nameof(result));
+        if (!Vectorized<T>(path))
+        {
+            ReferenceProducts.WtX(w, x, result);
+            return;
+        }
+
         switch (x)
         {
             case DenseMatrix<T> d:
-                for (int i = 0; i < d.Rows; i++)
+                fixed (T* pw = w.Data, px = d.Data, pr = result.Data)
                 {
-                    var xi = d.Row(i);
-                    for (int c = 0; c < k; c++)
-                    {
-                        T wic = w[i, c];
-                        var rc = result.Row(c);
-                        for (int j = 0; j < xi.Length; j++)
-                        {
-                            rc[j] += wic * xi[j];
-                        }
-                    }
+                    Gemm<T>.Run(w.Cols, d.Cols, d.Rows, pw, 1, w.Cols, px, d.Cols, false, pr, result.Cols, threads, path);
                 }
 
                 break;
             case CsrMatrix<T> s:
-                for (int i = 0; i < s.Rows; i++)
-                {
-                    for (int p = s.RowPtr[i]; p < s.RowPtr[i + 1]; p++)
-                    {
-                        int j = s.ColIndices[p];
-                        T v = s.Values[p];
-                        for (int c = 0; c < k; c++)
-                        {
-                            result[c, j] += w[i, c] * v;
-                        }
-                    }
-                }
-
+                SparseProducts<T>.WtX(w, s, result, threads, path);
                 break;
             default:
-                throw new NotSupportedException(x.GetType().Name);
+                throw new NotSupportedException($"matrix type {x.GetType().Name}");
         }
     }
 
     /// <summary>result (k x k) = Aᵀ · A for A of shape r x k (for example WᵀW).</summary>
     public static void GramCols<T>(DenseMatrix<T> a, DenseMatrix<T> result, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        _ = threads;
-        int k = a.Cols;
-        for (int p = 0; p < k; p++)
-        {
-            for (int q = 0; q < k; q++)
-            {
-                T s = T.Zero;
-                for (int i = 0; i < a.Rows; i++)
-                {
-                    s += a[i, p] * a[i, q];
-                }
+        => GramCols(a, result, threads, SimdSelect.Path);
 
-                result[p, q] = s;
-            }
+    /// <summary>As above, on a chosen vector path (for tests and benchmarks of each path).</summary>
+    public static void GramCols<T>(DenseMatrix<T> a, DenseMatrix<T> result, int threads, SimdPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        CheckShape(result, a.Cols, a.Cols, nameof(result));
+        if (!Vectorized<T>(path))
+        {
+            ReferenceProducts.GramCols(a, result);
+            return;
+        }
+
+        fixed (T* pa = a.Data, pr = result.Data)
+        {
+            Gemm<T>.Run(a.Cols, a.Cols, a.Rows, pa, 1, a.Cols, pa, a.Cols, false, pr, result.Cols, threads, path);
         }
     }
 
     /// <summary>result (k x k) = A · Aᵀ for A of shape k x c (for example HHᵀ).</summary>
     public static void GramRows<T>(DenseMatrix<T> a, DenseMatrix<T> result, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        _ = threads;
-        int k = a.Rows;
-        for (int p = 0; p < k; p++)
-        {
-            var ap = a.Row(p);
-            for (int q = 0; q < k; q++)
-            {
-                var aq = a.Row(q);
-                T s = T.Zero;
-                for (int j = 0; j < ap.Length; j++)
-                {
-                    s += ap[j] * aq[j];
-                }
+        => GramRows(a, result, threads, SimdSelect.Path);
 
-                result[p, q] = s;
-            }
+    /// <summary>As above, on a chosen vector path (for tests and benchmarks of each path).</summary>
+    public static void GramRows<T>(DenseMatrix<T> a, DenseMatrix<T> result, int threads, SimdPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        CheckShape(result, a.Rows, a.Rows, nameof(result));
+        if (!Vectorized<T>(path))
+        {
+            ReferenceProducts.GramRows(a, result);
+            return;
+        }
+
+        fixed (T* pa = a.Data, pr = result.Data)
+        {
+            Gemm<T>.Run(a.Rows, a.Rows, a.Cols, pa, a.Cols, 1, pa, a.Cols, true, pr, result.Cols, threads, path);
         }
     }
 
     /// <summary>result (r x c) = A (r x k) · B (k x c); used for dense W·H and small products.</summary>
     public static void Multiply<T>(DenseMatrix<T> a, DenseMatrix<T> b, DenseMatrix<T> result, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => Multiply(a, b, result, threads, SimdSelect.Path);
+
+    /// <summary>As above, on a chosen vector path (for tests and benchmarks of each path).</summary>
+    public static void Multiply<T>(DenseMatrix<T> a, DenseMatrix<T> b, DenseMatrix<T> result, int threads, SimdPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        _ = threads;
-        Array.Clear(result.Data);
-        for (int i = 0; i < a.Rows; i++)
+        ArgumentNullException.ThrowIfNull(a);
+        CheckShape(b, a.Cols, b.Cols, nameof(b));
+        CheckShape(result, a.Rows, b.Cols, nameof(result));
+        if (!Vectorized<T>(path))
         {
-            var ri = result.Row(i);
-            for (int c = 0; c < a.Cols; c++)
-            {
-                T aic = a[i, c];
-                var bc = b.Row(c);
-                for (int j = 0; j < ri.Length; j++)
-                {
-                    ri[j] += aic * bc[j];
-                }
-            }
+            ReferenceProducts.Multiply(a, b, result);
+            return;
+        }
+
+        fixed (T* pa = a.Data, pb = b.Data, pr = result.Data)
+        {
+            Gemm<T>.Run(a.Rows, b.Cols, a.Cols, pa, a.Cols, 1, pb, b.Cols, false, pr, result.Cols, threads, path);
         }
     }
 
     /// <summary>values[p] = (W · H)[i, j] at every stored entry p = (i, j) of X (the sampled product).</summary>
     public static void Sampled<T>(CsrMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] values, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        _ = threads;
-        int k = w.Cols;
-        for (int i = 0; i < x.Rows; i++)
-        {
-            for (int p = x.RowPtr[i]; p < x.RowPtr[i + 1]; p++)
-            {
-                int j = x.ColIndices[p];
-                T s = T.Zero;
-                for (int c = 0; c < k; c++)
-                {
-                    s += w[i, c] * h[c, j];
-                }
+        => Sampled(x, w, h, values, threads, SimdSelect.Path);
 
-                values[p] = s;
-            }
+    /// <summary>As above, on a chosen vector path (for tests and benchmarks of each path).</summary>
+    public static void Sampled<T>(CsrMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] values, int threads, SimdPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(values);
+        CheckShape(w, x.Rows, w.Cols, nameof(w));
+        CheckShape(h, w.Cols, x.Cols, nameof(h));
+        if (values.Length != x.Values.Length)
+        {
+            throw new ArgumentException($"values has {values.Length} entries, X stores {x.Values.Length}.", nameof(values));
+        }
+
+        if (!Vectorized<T>(path))
+        {
+            ReferenceProducts.Sampled(x, w, h, values);
+            return;
+        }
+
+        SparseProducts<T>.Sampled(x, w, h, values, threads, path);
+    }
+
+    /// <summary>Whether the vector kernels serve this element type on the selected path.</summary>
+    private static bool Vectorized<T>(SimdPath path) =>
+        (typeof(T) == typeof(double) || typeof(T) == typeof(float)) && path != SimdPath.Scalar && SimdSelect.IsSupported(path);
+
+    private static void CheckShape<T>(DenseMatrix<T> m, int rows, int cols, string name)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(m, name);
+        if (m.Rows != rows || m.Cols != cols)
+        {
+            throw new ArgumentException($"{name} is {m.Rows} x {m.Cols}, expected {rows} x {cols}.", name);
         }
     }
 }

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Numerics;
+using Nmf.Kernels;
+using Nmf.Matrices;
+
+namespace Nmf.Bench;
+
+/// <summary>
+/// A quick stopwatch timing of the products on P1's and P2's shapes (best of several runs), for a fast look
+/// while developing; BenchmarkDotNet (<see cref="KernelBenchmarks"/>) gives the careful numbers.
+/// </summary>
+internal static class KernelTimer
+{
+    public static void Run(string[] args)
+    {
+        int threads = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 0;
+        int reps = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+        string? p1 = args.Length > 2 ? args[2] : null;
+        string? p2 = args.Length > 3 ? args[3] : null;
+        if (p1 != "-")
+        {
+            var x = p1 is null ? Random(50000, 256, 1) : BenchData.ReadNpy(p1);
+            Dense(x, 32, threads, reps);
+            Dense(x.Convert<float>(), 32, threads, reps);
+        }
+
+        if (p2 is not null)
+        {
+            var s = BenchData.ReadMtx(p2);
+            Sparse(s, 20, threads, reps);
+            Sparse(s.Convert<float>(), 20, threads, reps);
+        }
+    }
+
+    private static void Dense<T>(DenseMatrix<T> x, int k, int threads, int reps) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = x.Rows, m = x.Cols;
+        var w = Random(n, k, 2).Convert<T>();
+        var h = Random(k, m, 3).Convert<T>();
+        var xht = new DenseMatrix<T>(n, k);
+        var wtx = new DenseMatrix<T>(k, m);
+        var gram = new DenseMatrix<T>(k, k);
+        var wh = new DenseMatrix<T>(n, m);
+        double flops = 2.0 * n * m * k;
+        Report($"{typeof(T).Name} XHt {n}x{m} k={k}", flops, Time(() => Products.XHt(x, h, xht, threads), reps));
+        Report($"{typeof(T).Name} WtX", flops, Time(() => Products.WtX(w, x, wtx, threads), reps));
+        Report($"{typeof(T).Name} W·H", flops, Time(() => Products.Multiply(w, h, wh, threads), reps));
+        Report($"{typeof(T).Name} WᵀW", 2.0 * n * k * k, Time(() => Products.GramCols(w, gram, threads), reps));
+        Report($"{typeof(T).Name} HHᵀ", 2.0 * m * k * k, Time(() => Products.GramRows(h, gram, threads), reps));
+    }
+
+    private static void Sparse<T>(CsrMatrix<T> x, int k, int threads, int reps) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = x.Rows, m = x.Cols;
+        var w = Random(n, k, 2).Convert<T>();
+        var h = Random(k, m, 3).Convert<T>();
+        var xht = new DenseMatrix<T>(n, k);
+        var wtx = new DenseMatrix<T>(k, m);
+        var values = new T[x.Values.Length];
+        x.Transpose();
+        double flops = 2.0 * x.StoredCount * k;
+        Report($"{typeof(T).Name} CSR XHt {n}x{m} nnz={x.StoredCount} k={k}", flops, Time(() => Products.XHt(x, h, xht, threads), reps));
+        Report($"{typeof(T).Name} CSR WtX", flops, Time(() => Products.WtX(w, x, wtx, threads), reps));
+        Report($"{typeof(T).Name} CSR Sampled", flops, Time(() => Products.Sampled(x, w, h, values, threads), reps));
+    }
+
+    private static (double Best, double Cpu) Time(Action a, int reps)
+    {
+        a();
+        double best = double.MaxValue;
+        var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
+        for (int r = 0; r < reps; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            a();
+            best = Math.Min(best, sw.Elapsed.TotalSeconds);
+        }
+
+        process.Refresh();
+        return (best, (process.TotalProcessorTime - cpu0).TotalSeconds / reps);
+    }
+
+    // Wall time (best of the runs) and process CPU time per run: on a loaded machine the CPU time per run
+    // divided by the thread count is the steadier estimate.
+    private static void Report(string what, double flops, (double Best, double Cpu) t) =>
+        Console.WriteLine($"{what,-50} best {t.Best * 1e3,8:F3} ms {flops / t.Best / 1e9,7:F1} GFLOPS | cpu/run {t.Cpu * 1e3,8:F3} ms");
+
+    private static DenseMatrix<double> Random(int rows, int cols, int seed)
+    {
+        var rng = new Random(seed);
+        var m = new DenseMatrix<double>(rows, cols);
+        for (int i = 0; i < m.Data.Length; i++)
+        {
+            m.Data[i] = rng.NextDouble();
+        }
+
+        return m;
+    }
+}

@@ -1,0 +1,210 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Nmf.Kernels;
+
+/// <summary>
+/// One SIMD width as a type, so each kernel is written once and instantiated for 512-, 256- and 128-bit
+/// vectors (the JIT specialises every struct instantiation and inlines these static members).
+/// </summary>
+/// <typeparam name="T">Element type, float or double.</typeparam>
+/// <typeparam name="TV">The vector type, for example <see cref="Vector512{T}"/>.</typeparam>
+internal unsafe interface ISimd<T, TV>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TV : struct
+{
+    /// <summary>Lanes per vector.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>All lanes zero.</summary>
+    static abstract TV Zero { get; }
+
+    /// <summary>Unaligned load of <see cref="Count"/> elements.</summary>
+    static abstract TV Load(T* source);
+
+    /// <summary>Unaligned store of <see cref="Count"/> elements.</summary>
+    static abstract void Store(TV value, T* destination);
+
+    /// <summary>Every lane equal to <paramref name="value"/>.</summary>
+    static abstract TV Broadcast(T value);
+
+    /// <summary>a · b + c with one rounding (fused multiply-add).</summary>
+    static abstract TV MulAdd(TV a, TV b, TV c);
+
+    /// <summary>Lane-wise a + b.</summary>
+    static abstract TV Add(TV a, TV b);
+
+    /// <summary>Sum of the lanes, in the fixed order of the runtime's reduction.</summary>
+    static abstract T Sum(TV value);
+}
+
+/// <summary>512-bit vectors (AVX-512).</summary>
+internal readonly unsafe struct Simd512<T> : ISimd<T, Vector512<T>> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static int Count => Vector512<T>.Count;
+
+    public static Vector512<T> Zero => Vector512<T>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Load(T* source) => Vector512.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<T> value, T* destination) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Broadcast(T value) => Vector512.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MulAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c)
+    {
+        if (typeof(T) == typeof(double))
+        {
+            return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        }
+
+        if (typeof(T) == typeof(float))
+        {
+            return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        }
+
+        return (a * b) + c;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Add(Vector512<T> a, Vector512<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector512<T> value) => Vector512.Sum(value);
+}
+
+/// <summary>256-bit vectors (AVX2).</summary>
+internal readonly unsafe struct Simd256<T> : ISimd<T, Vector256<T>> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static int Count => Vector256<T>.Count;
+
+    public static Vector256<T> Zero => Vector256<T>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Load(T* source) => Vector256.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<T> value, T* destination) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Broadcast(T value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> MulAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c)
+    {
+        if (typeof(T) == typeof(double))
+        {
+            return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        }
+
+        if (typeof(T) == typeof(float))
+        {
+            return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        }
+
+        return (a * b) + c;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Add(Vector256<T> a, Vector256<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector256<T> value) => Vector256.Sum(value);
+}
+
+/// <summary>128-bit vectors (SSE, NEON).</summary>
+internal readonly unsafe struct Simd128<T> : ISimd<T, Vector128<T>> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static int Count => Vector128<T>.Count;
+
+    public static Vector128<T> Zero => Vector128<T>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Load(T* source) => Vector128.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<T> value, T* destination) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Broadcast(T value) => Vector128.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> MulAdd(Vector128<T> a, Vector128<T> b, Vector128<T> c)
+    {
+        if (typeof(T) == typeof(double))
+        {
+            return Vector128.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        }
+
+        if (typeof(T) == typeof(float))
+        {
+            return Vector128.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        }
+
+        return (a * b) + c;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Add(Vector128<T> a, Vector128<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector128<T> value) => Vector128.Sum(value);
+}
+
+/// <summary>Which instruction set the kernels use.</summary>
+internal enum SimdPath
+{
+    /// <summary>Plain loops (the reference implementation).</summary>
+    Scalar,
+
+    /// <summary>128-bit vectors.</summary>
+    V128,
+
+    /// <summary>256-bit vectors.</summary>
+    V256,
+
+    /// <summary>512-bit vectors.</summary>
+    V512,
+}
+
+/// <summary>
+/// Picks the widest accelerated vector width once (512, then 256, then 128, then plain loops). The environment
+/// variable <c>NMF_SIMD</c> (512, 256, 128 or scalar) forces a narrower path, so every path can be tested on
+/// one machine; tests pass a path to the products explicitly.
+/// </summary>
+internal static class SimdSelect
+{
+    /// <summary>The path in use.</summary>
+    public static SimdPath Path { get; } = Detect(Environment.GetEnvironmentVariable("NMF_SIMD"));
+
+    /// <summary>The widest supported path, capped by <paramref name="request"/> when given.</summary>
+    public static SimdPath Detect(string? request)
+    {
+        SimdPath best = Vector512.IsHardwareAccelerated ? SimdPath.V512
+            : Vector256.IsHardwareAccelerated ? SimdPath.V256
+            : Vector128.IsHardwareAccelerated ? SimdPath.V128
+            : SimdPath.Scalar;
+        SimdPath cap = request?.Trim().ToUpperInvariant() switch
+        {
+            "SCALAR" => SimdPath.Scalar,
+            "128" => SimdPath.V128,
+            "256" => SimdPath.V256,
+            _ => SimdPath.V512,
+        };
+        return cap < best ? cap : best;
+    }
+
+    /// <summary>Whether a path can run on this machine.</summary>
+    public static bool IsSupported(SimdPath path) => path switch
+    {
+        SimdPath.V512 => Vector512.IsHardwareAccelerated,
+        SimdPath.V256 => Vector256.IsHardwareAccelerated,
+        SimdPath.V128 => Vector128.IsHardwareAccelerated,
+        _ => true,
+    };
+}

@@ -1,0 +1,354 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Nmf.Matrices;
+
+namespace Nmf.Kernels;
+
+/// <summary>A width known when the JIT compiles a kernel (1 to 4 vectors), so unused accumulators vanish.</summary>
+internal interface IVectorCount
+{
+    /// <summary>Number of vectors.</summary>
+    static abstract int Value { get; }
+}
+
+/// <summary>One vector.</summary>
+internal readonly struct One : IVectorCount
+{
+    public static int Value => 1;
+}
+
+/// <summary>Two vectors.</summary>
+internal readonly struct Two : IVectorCount
+{
+    public static int Value => 2;
+}
+
+/// <summary>Three vectors.</summary>
+internal readonly struct Three : IVectorCount
+{
+    public static int Value => 3;
+}
+
+/// <summary>Four vectors.</summary>
+internal readonly struct Four : IVectorCount
+{
+    public static int Value => 4;
+}
+
+/// <summary>
+/// CSR products: X·Hᵀ row by row (each stored x_ij adds x_ij · H[:, j] to row i), Wᵀ·X through the cached
+/// transpose of X (each thread owns whole columns of the result), and W·H sampled at X's non-zeros.
+/// The k values of one output row are held in up to four vector registers; H is transposed once per call
+/// into a zero-padded m x kp block so that its columns are contiguous.
+/// </summary>
+/// <remarks>
+/// Every output element is one sum over the stored entries of a row (or column) in storage order, so the
+/// result does not depend on the thread count. Rows are split into fixed blocks of about equal non-zeros.
+/// </remarks>
+/// <typeparam name="T">float or double.</typeparam>
+internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private const int Parts = 32;
+
+    /// <summary>result (n x k) = X · Hᵀ.</summary>
+    public static void XHt(CsrMatrix<T> x, DenseMatrix<T> h, DenseMatrix<T> result, int threads, SimdPath path)
+    {
+        switch (path)
+        {
+            case SimdPath.V512: Job<Vector512<T>, Simd512<T>>.Run(Kind.XHt, x, h.Data, h.Rows, result.Data, null, threads); break;
+            case SimdPath.V256: Job<Vector256<T>, Simd256<T>>.Run(Kind.XHt, x, h.Data, h.Rows, result.Data, null, threads); break;
+            default: Job<Vector128<T>, Simd128<T>>.Run(Kind.XHt, x, h.Data, h.Rows, result.Data, null, threads); break;
+        }
+    }
+
+    /// <summary>result (k x m) = Wᵀ · X, computed from the rows of Xᵀ.</summary>
+    public static void WtX(DenseMatrix<T> w, CsrMatrix<T> x, DenseMatrix<T> result, int threads, SimdPath path)
+    {
+        var xt = x.Transpose();
+        switch (path)
+        {
+            case SimdPath.V512: Job<Vector512<T>, Simd512<T>>.Run(Kind.WtX, xt, w.Data, w.Cols, result.Data, null, threads); break;
+            case SimdPath.V256: Job<Vector256<T>, Simd256<T>>.Run(Kind.WtX, xt, w.Data, w.Cols, result.Data, null, threads); break;
+            default: Job<Vector128<T>, Simd128<T>>.Run(Kind.WtX, xt, w.Data, w.Cols, result.Data, null, threads); break;
+        }
+    }
+
+    /// <summary>values[p] = (W · H)[i, j] at each stored entry p = (i, j) of X.</summary>
+    public static void Sampled(CsrMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] values, int threads, SimdPath path)
+    {
+        switch (path)
+        {
+            case SimdPath.V512: Job<Vector512<T>, Simd512<T>>.Run(Kind.Sampled, x, h.Data, h.Rows, values, w.Data, threads); break;
+            case SimdPath.V256: Job<Vector256<T>, Simd256<T>>.Run(Kind.Sampled, x, h.Data, h.Rows, values, w.Data, threads); break;
+            default: Job<Vector128<T>, Simd128<T>>.Run(Kind.Sampled, x, h.Data, h.Rows, values, w.Data, threads); break;
+        }
+    }
+
+    private enum Kind
+    {
+        XHt,
+        WtX,
+        Sampled,
+    }
+
+    private sealed class Job<TV, TS> : IPartitionedWork
+        where TV : struct
+        where TS : ISimd<T, TV>
+    {
+        [ThreadStatic]
+        private static Job<TV, TS>? _cached;
+
+        private readonly int[] _bounds = new int[Parts + 1];
+        private Kind _kind;
+        private CsrMatrix<T>? _x;
+        private T* _dense;     // XHt, Sampled: Hᵀ padded (cols x kp); WtX: W (n x k)
+        private T* _out;       // XHt: result (n x k); WtX: result (k x m); Sampled: values
+        private T* _w;         // Sampled: W (n x k)
+        private T* _tail;      // WtX: W's last rows, zero-padded (see AxpyRows)
+        private int _k, _kp, _denseRows, _tailFirstRow;
+
+        public static void Run(Kind kind, CsrMatrix<T> x, T[] factor, int k, T[] output, T[]? w, int threads)
+        {
+            var job = _cached ??= new Job<TV, TS>();
+            int v = TS.Count, kp = (k + v - 1) / v * v;
+            job._kind = kind;
+            job._x = x;
+            job._k = k;
+            job._kp = kp;
+            T[]? padded = null;
+            if (kind != Kind.WtX)
+            {
+                // Hᵀ with rows padded to kp: column j of H becomes a contiguous, vector-aligned row.
+                int m = x.Cols;
+                padded = Scratch<T>.Operand(m * kp);
+                padded.AsSpan(0, m * kp).Clear();
+                for (int j0 = 0; j0 < m; j0 += 256)
+                {
+                    // Blocked so that the block of Hᵀ being written stays in L1 while H's rows are read in order.
+                    int j1 = Math.Min(m, j0 + 256);
+                    for (int c = 0; c < k; c++)
+                    {
+                        var hc = factor.AsSpan((c * m) + j0, j1 - j0);
+                        for (int j = 0; j < hc.Length; j++)
+                        {
+                            padded[((j0 + j) * kp) + c] = hc[j];
+                        }
+                    }
+                }
+
+                job._denseRows = m;
+            }
+            else
+            {
+                // W's last rows (those within 4 vectors of the array's end), followed by zeros.
+                job._denseRows = factor.Length / Math.Max(k, 1);
+                int tailRows = Math.Min(job._denseRows, ((4 * v) / Math.Max(k, 1)) + 2);
+                padded = Scratch<T>.Operand((tailRows * k) + (4 * v));
+                factor.AsSpan(factor.Length - (tailRows * k)).CopyTo(padded);
+                padded.AsSpan(tailRows * k, 4 * v).Clear();
+                job._tailFirstRow = job._denseRows - tailRows;
+            }
+
+            SplitByNonZeros(x.RowPtr, job._bounds);
+            int t = x.StoredCount * k < (1 << 15) ? 1 : threads;
+            fixed (T* pf = factor, po = output, pw = w, pp = padded)
+            {
+                job._dense = kind == Kind.WtX ? pf : pp;
+                job._tail = kind == Kind.WtX ? pp : null;
+                job._out = po;
+                job._w = pw;
+                try
+                {
+                    KernelThreads.Run(job, Parts, t);
+                }
+                finally
+                {
+                    job._dense = job._out = job._w = job._tail = null;
+                    job._x = null;
+                }
+            }
+        }
+
+        /// <summary>Fixed row blocks of about equal stored entries (independent of the thread count).</summary>
+        private static void SplitByNonZeros(int[] rowPtr, int[] bounds)
+        {
+            int rows = rowPtr.Length - 1;
+            long nnz = rowPtr[rows];
+            int r = 0;
+            bounds[0] = 0;
+            for (int part = 1; part < Parts; part++)
+            {
+                long target = nnz * part / Parts;
+                while (r < rows && rowPtr[r] < target)
+                {
+                    r++;
+                }
+
+                bounds[part] = Math.Max(r, bounds[part - 1]);
+            }
+
+            bounds[Parts] = rows;
+        }
+
+        public void RunPart(int part)
+        {
+            int r0 = _bounds[part], r1 = _bounds[part + 1];
+            if (r0 >= r1)
+            {
+                return;
+            }
+
+            var temp = Scratch<T>.Second(4 * (TS.Count + _kp));
+            fixed (T* tp = temp)
+            {
+                if (_kind == Kind.Sampled)
+                {
+                    SampledRows(r0, r1, tp);
+                    return;
+                }
+
+                int v = TS.Count;
+                for (int q0 = 0; q0 < _kp; q0 += 4 * v)
+                {
+                    switch ((_kp - q0) / v)
+                    {
+                        case 1: AxpyRows<One>(r0, r1, q0, tp); break;
+                        case 2: AxpyRows<Two>(r0, r1, q0, tp); break;
+                        case 3: AxpyRows<Three>(r0, r1, q0, tp); break;
+                        default: AxpyRows<Four>(r0, r1, q0, tp); break;
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Output columns q0..q0+N·V of rows r0..r1: out[r, :] = Σ_p value_p · dense[col_p, q0..], with the
+        /// sum over the row's stored entries in order.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void AxpyRows<TN>(int r0, int r1, int q0, T* temp) where TN : IVectorCount
+        {
+            var x = _x!;
+            int v = TS.Count, k = _k, width = Math.Min(TN.Value * v, k - q0);
+            bool padded = _kind == Kind.XHt;
+            nint stride = padded ? _kp : k;
+
+            // Loads of N vectors from the last rows of an unpadded W would run past the array's end; those rows
+            // are read from a zero-padded copy of W's tail instead (a select, no call in the loop).
+            long total = (long)_denseRows * stride;
+            long room = total - q0 - (TN.Value * v);
+            long lastSafe = padded ? _denseRows - 1 : room < 0 ? -1 : room / k;
+            T* tail = _tail - (_tailFirstRow * stride);
+            T* dense = _dense;
+            T* output = _out;
+            bool rowsOut = _kind == Kind.XHt;
+            int outRows = x.Rows;
+
+            // The rows read are scattered over a block of several MB (L3 at best): ask for the row needed a few
+            // entries ahead, so several misses are in flight at once.
+            const int Ahead = 12;
+            int prefetchEnd = x.RowPtr[r1] - Ahead;
+            fixed (int* rowPtr = x.RowPtr, cols = x.ColIndices)
+            fixed (T* vals = x.Values)
+            {
+                for (int r = r0; r < r1; r++)
+                {
+                    TV a0 = TS.Zero, a1 = TS.Zero, a2 = TS.Zero, a3 = TS.Zero;
+                    int end = rowPtr[r + 1];
+                    for (int p = rowPtr[r]; p < end; p++)
+                    {
+                        if (Sse.IsSupported && p < prefetchEnd)
+                        {
+                            byte* ahead = (byte*)(dense + (cols[p + Ahead] * stride) + q0);
+                            Sse.Prefetch0(ahead);
+                            Sse.Prefetch0(ahead + (TN.Value * v * sizeof(T)) - 1);
+                        }
+
+                        int j = cols[p];
+                        T* d = (j > lastSafe ? tail : dense) + (j * stride) + q0;
+                        TV s = TS.Broadcast(vals[p]);
+                        a0 = TS.MulAdd(s, TS.Load(d), a0);
+                        if (TN.Value > 1)
+                        {
+                            a1 = TS.MulAdd(s, TS.Load(d + v), a1);
+                        }
+
+                        if (TN.Value > 2)
+                        {
+                            a2 = TS.MulAdd(s, TS.Load(d + (2 * v)), a2);
+                        }
+
+                        if (TN.Value > 3)
+                        {
+                            a3 = TS.MulAdd(s, TS.Load(d + (3 * v)), a3);
+                        }
+                    }
+
+                    TS.Store(a0, temp);
+                    if (TN.Value > 1)
+                    {
+                        TS.Store(a1, temp + v);
+                    }
+
+                    if (TN.Value > 2)
+                    {
+                        TS.Store(a2, temp + (2 * v));
+                    }
+
+                    if (TN.Value > 3)
+                    {
+                        TS.Store(a3, temp + (3 * v));
+                    }
+
+                    if (rowsOut)
+                    {
+                        new Span<T>(temp, width).CopyTo(new Span<T>(output + ((long)r * k) + q0, width));
+                    }
+                    else
+                    {
+                        for (int c = 0; c < width; c++)
+                        {
+                            output[((long)(q0 + c) * outRows) + r] = temp[c];
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>values[p] = W[i, :] · Hᵀ[j, :] for the stored entries of rows r0..r1.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void SampledRows(int r0, int r1, T* temp)
+        {
+            var x = _x!;
+            int v = TS.Count, k = _k, kp = _kp;
+            T* wRow = temp;
+            new Span<T>(wRow, kp).Clear();
+            fixed (int* rowPtr = x.RowPtr, cols = x.ColIndices)
+            {
+                for (int r = r0; r < r1; r++)
+                {
+                    int start = rowPtr[r], end = rowPtr[r + 1];
+                    if (start == end)
+                    {
+                        continue;
+                    }
+
+                    new Span<T>(_w + ((long)r * k), k).CopyTo(new Span<T>(wRow, k));
+                    for (int p = start; p < end; p++)
+                    {
+                        T* hj = _dense + ((long)cols[p] * kp);
+                        TV acc = TS.Zero;
+                        for (int q = 0; q < kp; q += v)
+                        {
+                            acc = TS.MulAdd(TS.Load(wRow + q), TS.Load(hj + q), acc);
+                        }
+
+                        _out[p] = TS.Sum(acc);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Numerics;
+using Nmf.Init;
+using Nmf.Kernels;
+using Nmf.Losses;
+using Nmf.Matrices;
+using Nmf.Solvers;
+
+namespace Nmf;
+
+/// <summary>
+/// Non-negative matrix factorization X ≈ W H with the meaning, parameters and numbers of scikit-learn 1.2's
+/// <c>sklearn.decomposition.NMF</c>: X is n samples x m features, W is n x k, H (<see cref="Components"/>) is
+/// k x m, all non-negative, fitted by minimising a beta-divergence with optional L1/L2 penalties.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>; results keep the type of the input.</typeparam>
+/// <remarks>
+/// The estimator validates, initialises W and H, scales the regularisation and dispatches to the solver chosen
+/// by <see cref="NmfOptions.Solver"/>. Results depend only on the input, the options and the seed, never on the
+/// thread count.
+/// </remarks>
+public sealed class NmfEstimator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private DenseMatrix<T>? _w;
+    private DenseMatrix<T>? _h;
+    private List<NmfIteration> _history = [];
+
+    /// <summary>Creates an estimator with the given options (validated when fitting).</summary>
+    /// <param name="options">The parameters; see <see cref="NmfOptions"/>.</param>
+    public NmfEstimator(NmfOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+    }
+
+    /// <summary>The parameters of the fit.</summary>
+    public NmfOptions Options { get; }
+
+    /// <summary>H, the k x m components (scikit-learn's <c>components_</c>), after a fit.</summary>
+    /// <exception cref="InvalidOperationException">Not fitted yet.</exception>
+    public DenseMatrix<T> Components => _h ?? throw NotFitted();
+
+    /// <summary>W, the n x k weights of the fitted rows, after a fit.</summary>
+    /// <exception cref="InvalidOperationException">Not fitted yet.</exception>
+    public DenseMatrix<T> W => _w ?? throw NotFitted();
+
+    /// <summary>
+    /// sqrt(2 · D_β(X ‖ WH)) of the fit, scikit-learn's <c>reconstruction_err_</c> (‖X − WH‖_F for beta = 2).
+    /// </summary>
+    public double ReconstructionError { get; private set; } = double.NaN;
+
+    /// <summary>Number of iterations the solver ran (scikit-learn's <c>n_iter_</c>).</summary>
+    public int NIter { get; private set; }
+
+    /// <summary>One record per iteration of the last fit: elapsed time, loss and relative error.</summary>
+    public IReadOnlyList<NmfIteration> History => _history;
+
+    /// <summary>Seconds the last fit took: validation, initialisation, iterations and the final error.</summary>
+    public double Seconds { get; private set; }
+
+    /// <summary>Fits W and H to <paramref name="x"/>.</summary>
+    /// <param name="x">The data, n x m, non-negative, dense or CSR.</param>
+    /// <param name="w0">Starting W (n x k) when <see cref="NmfOptions.Init"/> is <see cref="NmfInit.Custom"/>; ignored otherwise.</param>
+    /// <param name="h0">Starting H (k x m) when <see cref="NmfOptions.Init"/> is <see cref="NmfInit.Custom"/>; ignored otherwise.</param>
+    /// <param name="progress">Receives one <see cref="NmfIteration"/> per iteration.</param>
+    /// <param name="cancellationToken">Stops the fit between iterations (throws <see cref="OperationCanceledException"/>).</param>
+    /// <returns>This estimator.</returns>
+    /// <exception cref="NmfInputException">The data or the options are unusable; the message says which and why.</exception>
+    public NmfEstimator<T> Fit(
+        IMatrix<T> x,
+        DenseMatrix<T>? w0 = null,
+        DenseMatrix<T>? h0 = null,
+        IProgress<NmfIteration>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        FitTransform(x, w0, h0, progress, cancellationToken);
+        return this;
+    }
+
+    /// <summary>Fits W and H to <paramref name="x"/> and returns W (n x k), as scikit-learn's <c>fit_transform</c>.</summary>
+    /// <inheritdoc cref="Fit" />
+    public DenseMatrix<T> FitTransform(
+        IMatrix<T> x,
+        DenseMatrix<T>? w0 = null,
+        DenseMatrix<T>? h0 = null,
+        IProgress<NmfIteration>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var options = Options;
+        var solver = SolverRegistry.Get(options.Solver);
+        NmfValidation.ValidateOptions(options, solver);
+        NmfValidation.ValidateData(x, "X", options.BetaLoss);
+        int k = options.NComponents;
+        NmfValidation.ValidateInit(options.Init, k, x.Rows, x.Cols);
+        int seed = options.RandomState ?? Random.Shared.Next();
+
+        DenseMatrix<T> w, h;
+        if (options.Init == NmfInit.Custom)
+        {
+            NmfValidation.ValidateFactor(h0, "H0", k, x.Cols, "n_components x n_features");
+            NmfValidation.ValidateFactor(w0, "W0", x.Rows, k, "n_samples x n_components");
+            w = w0!.Clone();
+            h = h0!.Clone();
+        }
+        else
+        {
+            (w, h) = NmfInitializer.Initialize(x, k, options.Init, seed, options.Threads);
+        }
+
+        var history = new List<NmfIteration>();
+        var context = new SolverContext<T>(
+            x, options, Regularization.Scaled(options, x.Rows, x.Cols), updateH: true, seed, history, progress, cancellationToken);
+        int nIter = solver.Solve(context, w, h);
+
+        _w = w;
+        _h = h;
+        _history = history;
+        NIter = nIter;
+        ReconstructionError = BetaDivergence.ReconstructionError(x, w, h, options.BetaLoss);
+        Seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return w;
+    }
+
+    /// <summary>
+    /// W for new rows with H fixed to <see cref="Components"/>, as scikit-learn's <c>transform</c>: the fitted
+    /// solver runs on W only (same tol, max_iter and penalties, scaled by the shape of <paramref name="x"/>), from
+    /// zeros (from sqrt(mean(X) / k) for <c>mu</c>).
+    /// </summary>
+    /// <param name="x">New data, r x m, with the m features of the fit.</param>
+    /// <returns>W, r x k.</returns>
+    /// <exception cref="NmfInputException">The data do not fit the model.</exception>
+    public DenseMatrix<T> Transform(IMatrix<T> x)
+    {
+        var h = Components;
+        var options = Options;
+        var solver = SolverRegistry.Get(options.Solver);
+        NmfValidation.ValidateData(x, "X", options.BetaLoss);
+        if (x.Cols != h.Cols)
+        {
+            throw new NmfInputException($"X has {x.Cols} features, but the model was fitted on {h.Cols}.");
+        }
+
+        var w = new DenseMatrix<T>(x.Rows, h.Rows);
+        solver.InitializeTransform(x, w);
+        var context = new SolverContext<T>(
+            x, options, Regularization.Scaled(options, x.Rows, x.Cols), updateH: false,
+            options.RandomState ?? Random.Shared.Next(), history: null, progress: null, CancellationToken.None);
+        solver.Solve(context, w, h);
+        return w;
+    }
+
+    /// <summary>W · H: data of the original space from weights (scikit-learn's <c>inverse_transform</c>).</summary>
+    /// <param name="w">Weights, r x k.</param>
+    /// <returns>r x m.</returns>
+    public DenseMatrix<T> InverseTransform(DenseMatrix<T> w)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        var h = Components;
+        if (w.Cols != h.Rows)
+        {
+            throw new NmfInputException($"W has {w.Cols} columns, but the model has {h.Rows} components.");
+        }
+
+        var result = new DenseMatrix<T>(w.Rows, h.Cols);
+        int threads = Options.Threads > 0 ? Options.Threads : Environment.ProcessorCount;
+        Products.Multiply(w, h, result, threads);
+        return result;
+    }
+
+    private static InvalidOperationException NotFitted() =>
+        new("This NMF estimator is not fitted yet; call Fit or FitTransform first.");
+}

@@ -1,0 +1,158 @@
+using System.Numerics;
+using Nmf.Kernels;
+using Nmf.Matrices;
+using Xunit;
+
+namespace Nmf.Tests.Kernels;
+
+/// <summary>
+/// Every fast product against the plain triple loops of <see cref="ReferenceProducts"/>: float and double,
+/// dense and CSR, every vector path this machine has, odd sizes, and bit-identical results at 1, 2 and 3 threads.
+/// </summary>
+public class ProductsTests
+{
+    // (rows n, columns m, components k): odd sizes around the vector widths and the blocking (K-block 256,
+    // row block 128, column block 512).
+    private static readonly (int N, int M, int K)[] Shapes =
+    [
+        (1, 1, 1), (7, 1, 7), (1, 7, 3), (9, 7, 20), (33, 33, 8), (70, 257, 33), (300, 33, 7), (130, 257, 17),
+        (17, 530, 5), (260, 40, 64),
+    ];
+
+    public static TheoryData<string> Paths()
+    {
+        var data = new TheoryData<string>();
+        foreach (var p in new[] { SimdPath.V512, SimdPath.V256, SimdPath.V128 })
+        {
+            if (SimdSelect.IsSupported(p))
+            {
+                data.Add(p.ToString());
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void DenseProductsMatchReferenceDouble(string path) => DenseProducts<double>(Enum.Parse<SimdPath>(path));
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void DenseProductsMatchReferenceFloat(string path) => DenseProducts<float>(Enum.Parse<SimdPath>(path));
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void SparseProductsMatchReferenceDouble(string path) => SparseProducts<double>(Enum.Parse<SimdPath>(path));
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void SparseProductsMatchReferenceFloat(string path) => SparseProducts<float>(Enum.Parse<SimdPath>(path));
+
+    [Fact]
+    public void ScalarPathIsTheReference()
+    {
+        var x = Random<double>(13, 9, 1, 0.0);
+        var h = Random<double>(4, 9, 2, 0.0);
+        var fast = new DenseMatrix<double>(13, 4);
+        var plain = new DenseMatrix<double>(13, 4);
+        Products.XHt(x, h, fast, 2, SimdPath.Scalar);
+        ReferenceProducts.XHt(x, h, plain);
+        Assert.Equal(plain.Data, fast.Data);
+    }
+
+    [Fact]
+    public void WrongShapesAreRejected()
+    {
+        var x = new DenseMatrix<double>(5, 4);
+        var h = new DenseMatrix<double>(3, 5);
+        var ex = Assert.Throws<ArgumentException>(() => Products.XHt(x, h, new DenseMatrix<double>(5, 3), 1));
+        Assert.Contains("h is 3 x 5, expected 3 x 4", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static void DenseProducts<T>(SimdPath path) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int seed = 1;
+        foreach (var (n, m, k) in Shapes)
+        {
+            var x = Random<T>(n, m, seed++, 0.2);
+            var w = Random<T>(n, k, seed++, 0.1);
+            var h = Random<T>(k, m, seed++, 0.1);
+            string at = $"{typeof(T).Name} {path} n={n} m={m} k={k}";
+
+            Check(at + " XHt", new DenseMatrix<T>(n, k), m, r => ReferenceProducts.XHt(x, h, r), (r, t) => Products.XHt(x, h, r, t, path));
+            Check(at + " WtX", new DenseMatrix<T>(k, m), n, r => ReferenceProducts.WtX(w, x, r), (r, t) => Products.WtX(w, x, r, t, path));
+            Check(at + " GramCols", new DenseMatrix<T>(k, k), n, r => ReferenceProducts.GramCols(w, r), (r, t) => Products.GramCols(w, r, t, path));
+            Check(at + " GramRows", new DenseMatrix<T>(k, k), m, r => ReferenceProducts.GramRows(h, r), (r, t) => Products.GramRows(h, r, t, path));
+            Check(at + " Multiply", new DenseMatrix<T>(n, m), k, r => ReferenceProducts.Multiply(w, h, r), (r, t) => Products.Multiply(w, h, r, t, path));
+        }
+    }
+
+    private static void SparseProducts<T>(SimdPath path) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int seed = 100;
+        foreach (var (n, m, k) in Shapes)
+        {
+            // About 70% zeros, so some rows and columns are empty.
+            var x = CsrMatrix<T>.FromDense(Random<T>(n, m, seed++, 0.7));
+            var w = Random<T>(n, k, seed++, 0.1);
+            var h = Random<T>(k, m, seed++, 0.1);
+            string at = $"{typeof(T).Name} {path} CSR n={n} m={m} k={k}";
+
+            Check(at + " XHt", new DenseMatrix<T>(n, k), m, r => ReferenceProducts.XHt(x, h, r), (r, t) => Products.XHt(x, h, r, t, path));
+            Check(at + " WtX", new DenseMatrix<T>(k, m), n, r => ReferenceProducts.WtX(w, x, r), (r, t) => Products.WtX(w, x, r, t, path));
+            var values = new DenseMatrix<T>(1, x.Values.Length);
+            Check(at + " Sampled", values, k, r => ReferenceProducts.Sampled(x, w, h, r.Data), (r, t) => Products.Sampled(x, w, h, r.Data, t, path));
+        }
+    }
+
+    /// <summary>
+    /// The fast result at 1 thread is within the rounding bound of the reference (all terms are non-negative,
+    /// so each element is within 2·terms·eps of the reference relative to itself), and 2 and 3 threads give
+    /// exactly the same bits as 1. The result buffer starts filled with NaN, so unwritten elements fail.
+    /// </summary>
+    private static void Check<T>(string what, DenseMatrix<T> shape, int terms, Action<DenseMatrix<T>> reference, Action<DenseMatrix<T>, int> fast)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var expected = new DenseMatrix<T>(shape.Rows, shape.Cols);
+        reference(expected);
+        var one = Filled(shape, T.NaN);
+        fast(one, 1);
+        double bound = 2.0 * (terms + 2) * double.CreateChecked(Eps<T>());
+        for (int i = 0; i < expected.Data.Length; i++)
+        {
+            double e = double.CreateChecked(expected.Data[i]), f = double.CreateChecked(one.Data[i]);
+            Assert.True(Math.Abs(e - f) <= (bound * Math.Abs(e)) + 1e-300, $"{what}: element {i} is {f}, reference {e}");
+        }
+
+        foreach (int threads in new[] { 2, 3, 0 })
+        {
+            var many = Filled(shape, T.NaN);
+            fast(many, threads);
+            Assert.True(one.Data.AsSpan().SequenceEqual(many.Data), $"{what}: {threads} threads differ from 1 thread");
+        }
+    }
+
+    private static T Eps<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        T.BitIncrement(T.One) - T.One;
+
+    private static DenseMatrix<T> Filled<T>(DenseMatrix<T> shape, T value) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var m = new DenseMatrix<T>(shape.Rows, shape.Cols);
+        m.Data.AsSpan().Fill(value);
+        return m;
+    }
+
+    private static DenseMatrix<T> Random<T>(int rows, int cols, int seed, double zeroFraction)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var rng = new Random(seed);
+        var m = new DenseMatrix<T>(rows, cols);
+        for (int i = 0; i < m.Data.Length; i++)
+        {
+            m.Data[i] = rng.NextDouble() < zeroFraction ? T.Zero : T.CreateChecked(rng.NextDouble());
+        }
+
+        return m;
+    }
+}
