@@ -208,7 +208,7 @@ public class EstimatorTests
     [Fact]
     public void UnregisteredSolverIsNamed()
     {
-        var missing = Enum.GetValues<NmfSolver>().Where(s => !Solvers.SolverRegistry.IsRegistered(s)).ToList();
+        var missing = Enum.GetValues<NmfSolver>().Where(s => !global::Nmf.Solvers.SolverRegistry.IsRegistered(s)).ToList();
         foreach (var solver in missing)
         {
             var ex = Assert.Throws<NmfInputException>(() => new NmfEstimator<double>(new NmfOptions { NComponents = 2, Solver = solver }).Fit(WithZeros(), cancellationToken: Token));
