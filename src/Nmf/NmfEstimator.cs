@@ -168,6 +168,22 @@ public sealed class NmfEstimator<T> where T : unmanaged, IFloatingPointIeee754<T
         return result;
     }
 
+    /// <summary>
+    /// An estimator holding saved components H, ready for <see cref="Transform"/> and <see cref="InverseTransform"/>
+    /// of new data without refitting (for example a model written by <c>nmf fit</c>).
+    /// </summary>
+    /// <param name="options">The options of the fit that produced <paramref name="components"/>.</param>
+    /// <param name="components">H, k x m, non-negative and finite, with k = <see cref="NmfOptions.NComponents"/>.</param>
+    /// <returns>An estimator whose <see cref="Components"/> are <paramref name="components"/> (W is not set).</returns>
+    /// <exception cref="NmfInputException">H does not have k rows or holds a negative or non-finite value.</exception>
+    public static NmfEstimator<T> FromComponents(NmfOptions options, DenseMatrix<T> components)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(components);
+        NmfValidation.ValidateFactor(components, "H", options.NComponents, components.Cols, "n_components x n_features");
+        return new NmfEstimator<T>(options) { _h = components };
+    }
+
     private static InvalidOperationException NotFitted() =>
         new("This NMF estimator is not fitted yet; call Fit or FitTransform first.");
 }
