@@ -8,6 +8,7 @@ var root = new RootCommand("nmf: non-negative matrix factorization (scikit-learn
     TransformCommand.Create(),
     InfoCommand.Create(),
     ImagesCommand.Create(),
+    TopicsCommand.Create(),
 };
 
 return CliRuntime.Run(root, args);
