@@ -8,6 +8,8 @@ var root = new RootCommand("nmf: non-negative matrix factorization (scikit-learn
     TransformCommand.Create(),
     InfoCommand.Create(),
     TopicsCommand.Create(),
+    UpdateCommand.Create(),
+    WorkerCommand.Create(),
 };
 
 return CliRuntime.Run(root, args);
