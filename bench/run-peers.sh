@@ -50,7 +50,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 run p1_ours_cd64 "$ours fit $P1 -k 32 --iters $it_cd --solver cd"
 run p1_ours_cd32 "$ours fit $P1 -k 32 --iters $it_cd --solver cd --dtype float32"
 run p1_ours_cd64_t1 "$ours fit $P1 -k 32 --iters $it_cd --solver cd --threads 1"
-run p1_ours_hals "$ours fit $P1 -k 32 --iters 80 --solver hals --target 0.085"
+run p1_ours_hals "$ours fit $P1 -k 32 --iters 40 --solver hals --target 0.085"
 for r in 12500 25000; do run p1_ours_cd64_rows$r "$ours fit $P1 -k 32 --iters $it_cd --solver cd --rows $r"; done
 if [ $have_sk = 1 ]; then
   run p1_sk_cd "$sk $P1 -k 32 --iters $it_cd --solver cd"
@@ -123,6 +123,7 @@ peer_note() { [ $have_sk = 1 ] || echo " (scikit-learn missing: apt-get install 
   echo "Commands (in this order):"
   echo
   for c in "${commands[@]}"; do echo "    $c"; done
+  if [ -f bench/RESULTS-notes.md ]; then echo; cat bench/RESULTS-notes.md; fi
 } > "$out"
 rm -f "$log"
 echo "wrote $out" >&2
