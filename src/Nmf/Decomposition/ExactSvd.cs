@@ -249,15 +249,19 @@ internal readonly struct Reflector<T>
         _image = image;
     }
 
-    /// <summary>The reflector mapping <paramref name="x"/> to (∓‖x‖, 0, …, 0); the sign avoids cancellation.</summary>
+    /// <summary>The reflector mapping <paramref name="x"/> (non-empty) to (∓‖x‖, 0, …, 0); the sign avoids cancellation.</summary>
     public static Reflector<T> Zeroing(ReadOnlySpan<T> x)
     {
-        T norm = T.Sqrt(TensorPrimitives.Dot(x, x));
         var v = x.ToArray();
-        if (norm == T.Zero)
+        var tail = x[1..];
+
+        // As LAPACK's dlarfg: nothing to annihilate below the first entry means H = I (its sign is kept).
+        if (TensorPrimitives.Dot(tail, tail) == T.Zero)
         {
             return new Reflector<T>(v, T.Zero, T.Zero);
         }
+
+        T norm = T.Sqrt(TensorPrimitives.Dot(x, x));
 
         T alpha = x[0] >= T.Zero ? -norm : norm;
         v[0] -= alpha;
