@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Numerics;
+using Nmf.Matrices;
+using Nmf.Solvers;
+
+namespace Nmf.Consensus;
+
+/// <summary>
+/// Multiple-run NMF and consensus clustering (Brunet et al. 2004, PNAS 101:4164): the same rank is fitted from
+/// several random starts, each run clusters the samples (rows of X) by their largest coefficient in W, and the
+/// consensus matrix counts how often each pair of samples is clustered together.
+/// </summary>
+public static class ConsensusNmf
+{
+    /// <summary>
+    /// Fits <see cref="ConsensusOptions.Runs"/> factorisations of X (samples x features) at rank
+    /// <see cref="ConsensusOptions.Rank"/>, in parallel over runs; the result is identical for a given seed at any
+    /// thread count. Each run starts from W and H drawn uniformly in [0, max X] (R NMF's "random" seed).
+    /// </summary>
+    /// <param name="x">Non-negative data, samples x features.</param>
+    /// <param name="options">Rank, runs, method, seed.</param>
+    /// <param name="cancellationToken">Cancels between iterations.</param>
+    public static ConsensusResult<T> Run<T>(DenseMatrix<T> x, ConsensusOptions options, CancellationToken cancellationToken = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(x, options);
+        var clock = Stopwatch.StartNew();
+        int runs = options.Runs;
+        var fits = new (DenseMatrix<T> W, DenseMatrix<T> H, MultiplicativeResult Result)[runs];
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = options.Threads > 0 ? options.Threads : Environment.ProcessorCount,
+            CancellationToken = cancellationToken,
+        };
+        Parallel.For(0, runs, parallel, r => fits[r] = FitOnce(x, options, r, cancellationToken));
+
+        // Accumulate in run order so that the consensus does not depend on which run finished first.
+        int n = x.Rows;
+        var together = new int[n, n];
+        int best = 0;
+        for (int r = 0; r < runs; r++)
+        {
+            var labels = Memberships.ArgmaxRows(fits[r].W);
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    together[i, j] += labels[i] == labels[j] ? 1 : 0;
+                }
+            }
+
+            if (fits[r].Result.Loss < fits[best].Result.Loss)
+            {
+                best = r;
+            }
+        }
+
+        var consensus = new double[n, n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                consensus[i, j] = (double)together[i, j] / runs;
+            }
+        }
+
+        var (w, h, _) = fits[best];
+        return new ConsensusResult<T>(options, consensus, w, h, best,
+            [.. fits.Select(f => f.Result.Loss)], [.. fits.Select(f => f.Result.Iterations)],
+            ResidualSumOfSquares(x, w, h), clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Draws the start of run <paramref name="run"/>: W (n x k) then H (k x m), uniform in [0, max X].</summary>
+    internal static (DenseMatrix<T> W, DenseMatrix<T> H) RandomStart<T>(DenseMatrix<T> x, int rank, long seed, int run)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T max = T.Zero;
+        foreach (T v in x.Data)
+        {
+            max = T.Max(max, v);
+        }
+
+        var random = new SplitMix64(SplitMix64.Mix(unchecked((ulong)seed)) ^ SplitMix64.Mix(unchecked((ulong)run + 0x9E3779B97F4A7C15UL)));
+        var w = new DenseMatrix<T>(x.Rows, rank);
+        var h = new DenseMatrix<T>(rank, x.Cols);
+        foreach (var data in new[] { w.Data, h.Data })
+        {
+            for (int i = 0; i < data.Length; i++)
+            {
+                data[i] = max * T.CreateChecked(random.NextDouble());
+            }
+        }
+
+        return (w, h);
+    }
+
+    private static (DenseMatrix<T> W, DenseMatrix<T> H, MultiplicativeResult Result) FitOnce<T>(DenseMatrix<T> x, ConsensusOptions options, int run,
+        CancellationToken cancellationToken)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (w, h) = RandomStart(x, options.Rank, options.Seed, run);
+        var stopping = new MultiplicativeStopping(options.MaxIter, options.Tol, options.ConnectivityStop);
+        var result = options.Method switch
+        {
+            NmfSolver.Brunet => Brunet.Fit(x, w, h, stopping, cancellationToken: cancellationToken),
+            NmfSolver.Lee => Lee.Fit(x, w, h, stopping, cancellationToken: cancellationToken),
+            _ => throw new NotSupportedException($"method {options.Method} is not available for consensus runs yet."),
+        };
+        return (w, h, result);
+    }
+
+    private static double ResidualSumOfSquares<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var wh = new T[x.Cols];
+        double sum = 0;
+        for (int i = 0; i < x.Rows; i++)
+        {
+            Brunet.ReconstructRow(w.Row(i), h, wh);
+            var xi = x.Row(i);
+            for (int j = 0; j < wh.Length; j++)
+            {
+                double r = double.CreateChecked(xi[j] - wh[j]);
+                sum += r * r;
+            }
+        }
+
+        return sum;
+    }
+
+    private static void Validate<T>(DenseMatrix<T> x, ConsensusOptions options) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (options.Rank < 1 || options.Rank > Math.Min(x.Rows, x.Cols))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"rank must be between 1 and min(samples, features) = {Math.Min(x.Rows, x.Cols)}, got {options.Rank}.");
+        }
+
+        if (options.Runs < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"runs must be at least 1, got {options.Runs}.");
+        }
+
+        if (options.MaxIter < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"max iterations must be at least 1, got {options.MaxIter}.");
+        }
+
+        for (int i = 0; i < x.Data.Length; i++)
+        {
+            if (!(x.Data[i] >= T.Zero) || T.IsInfinity(x.Data[i]))
+            {
+                throw new NmfInputException($"X[{(i / x.Cols) + 1}, {(i % x.Cols) + 1}] = {x.Data[i]}: NMF needs finite non-negative data.");
+            }
+        }
+    }
+}

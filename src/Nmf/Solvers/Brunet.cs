@@ -1,0 +1,234 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using Nmf.Matrices;
+
+namespace Nmf.Solvers;
+
+/// <summary>
+/// Brunet et al. (2004, PNAS 101:4164) multiplicative updates for the Kullback–Leibler divergence, R NMF's default
+/// method "brunet". In R's orientation V (features x samples) ≈ W_R H_R the updates are
+/// H_R ← H_R ∘ (W_Rᵀ (V / W_R H_R)) / colsums(W_R), then W_R ← W_R ∘ ((V / W_R H_R) H_Rᵀ) / rowsums(H_R) with the new
+/// H_R (Lee &amp; Seung 2001, Theorem 2). Here X = Vᵀ is samples x features, so W = H_Rᵀ is updated first:
+/// W ← W ∘ ((X / WH) Hᵀ) ⊘ rowsums(H), then H ← H ∘ (Wᵀ (X / WH)) ⊘ colsums(W). Every 10 iterations entries below
+/// machine epsilon are raised to it, as R NMF does against underflow.
+/// </summary>
+/// <remarks>
+/// Each half-update is one fused pass over X: the quotient X / WH is formed a vector at a time and consumed at
+/// once, never stored. X must be dense (consensus clustering works on dense expression data).
+/// </remarks>
+internal static class Brunet
+{
+    /// <summary>Runs the updates in place on W (n x k) and H (k x m) until <paramref name="stopping"/> says stop.</summary>
+    public static MultiplicativeResult Fit<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, MultiplicativeStopping stopping,
+        Action<int, double>? onCheck = null, CancellationToken cancellationToken = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T eps = MachineEpsilon<T>();
+        var connectivity = stopping.Connectivity ? ConnectivityStop.Start(w) : null;
+        double initialLoss = stopping.Tol > 0 ? Divergence(x, w, h) : double.NaN, previousLoss = initialLoss;
+        var hRowSums = new T[h.Rows];
+        var wColSums = new T[w.Cols];
+        int iteration = 0;
+        while (iteration < stopping.MaxIter)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            RowSums(h, hRowSums);
+            UpdateW(x, w, h, hRowSums);
+            ColumnSums(w, wColSums);
+            UpdateH(x, w, h, wColSums);
+            iteration++;
+            if (iteration % ConnectivityStop.CheckInterval == 0)
+            {
+                RaiseTo(w.Data, eps);
+                RaiseTo(h.Data, eps);
+                if (connectivity is not null)
+                {
+                    if (connectivity.Converged(iteration, w))
+                    {
+                        break;
+                    }
+                }
+                else if (stopping.Tol > 0)
+                {
+                    double loss = Divergence(x, w, h);
+                    onCheck?.Invoke(iteration, loss);
+                    if ((previousLoss - loss) / initialLoss < stopping.Tol)
+                    {
+                        break;
+                    }
+
+                    previousLoss = loss;
+                }
+            }
+        }
+
+        return new MultiplicativeResult(iteration, Divergence(x, w, h));
+    }
+
+    /// <summary>
+    /// Generalised Kullback–Leibler divergence D(X ‖ WH) = Σ X log(X / WH) − X + WH (zero entries of X contribute WH).
+    /// </summary>
+    public static double Divergence<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int m = x.Cols;
+        var wh = new T[m];
+        double total = 0;
+        for (int i = 0; i < x.Rows; i++)
+        {
+            ReconstructRow(w.Row(i), h, wh);
+            var xi = x.Row(i);
+            double rowSum = 0;
+            for (int j = 0; j < m; j++)
+            {
+                double xv = double.CreateChecked(xi[j]), y = double.CreateChecked(wh[j]);
+                rowSum += xv > 0 ? (xv * Math.Log(xv / y)) - xv + y : y;
+            }
+
+            total += rowSum;
+        }
+
+        return total;
+    }
+
+    /// <summary>Machine epsilon of T (2⁻⁵² for double, 2⁻²³ for float): the gap between 1 and the next value.</summary>
+    internal static T MachineEpsilon<T>() where T : unmanaged, IFloatingPointIeee754<T> => T.BitIncrement(T.One) - T.One;
+
+    /// <summary>wh[j] = Σ_c w[c] H[c, j].</summary>
+    internal static void ReconstructRow<T>(ReadOnlySpan<T> w, DenseMatrix<T> h, Span<T> wh)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        wh.Clear();
+        for (int c = 0; c < w.Length; c++)
+        {
+            var hc = h.Row(c);
+            T wc = w[c];
+            for (int j = 0; j < wh.Length; j++)
+            {
+                wh[j] += wc * hc[j];
+            }
+        }
+    }
+
+    /// <summary>Columns per block: a block of k rows of H, X and the quotient fit in the L1 cache together.</summary>
+    private static int BlockWidth<T>() where T : unmanaged => 8192 / Unsafe.SizeOf<T>();
+
+    /// <summary>quotient = X[s, block] / (W[s, :] H[:, block]), the block starting at column <paramref name="start"/>.</summary>
+    private static void Quotient<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, int s, int start, Span<T> quotient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int m = x.Cols, width = quotient.Length;
+        var ws = w.Row(s);
+        TensorPrimitives.Multiply(h.Data.AsSpan(start, width), ws[0], quotient);
+        for (int c = 1; c < ws.Length; c++)
+        {
+            TensorPrimitives.MultiplyAdd(h.Data.AsSpan((c * m) + start, width), ws[c], quotient, quotient);
+        }
+
+        TensorPrimitives.Divide(x.Data.AsSpan((s * m) + start, width), quotient, quotient);
+    }
+
+    /// <summary>W[s, c] ← W[s, c] · (Σⱼ H[c, j] X[s, j] / (WH)[s, j]) / hRowSums[c], one sample row at a time.</summary>
+    private static void UpdateW<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] hRowSums)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = w.Cols, m = x.Cols, block = BlockWidth<T>();
+        Span<T> quotient = new T[Math.Min(block, m)];
+        Span<T> sums = stackalloc T[k];
+        for (int s = 0; s < x.Rows; s++)
+        {
+            sums.Clear();
+            for (int start = 0; start < m; start += block)
+            {
+                int width = Math.Min(block, m - start);
+                var q = quotient[..width];
+                Quotient(x, w, h, s, start, q);
+                for (int c = 0; c < k; c++)
+                {
+                    sums[c] += TensorPrimitives.Dot(h.Data.AsSpan((c * m) + start, width), q);
+                }
+            }
+
+            var ws = w.Row(s);
+            for (int c = 0; c < k; c++)
+            {
+                ws[c] *= sums[c] / hRowSums[c];
+            }
+        }
+    }
+
+    /// <summary>H[c, j] ← H[c, j] · (Σₛ W[s, c] X[s, j] / (WH)[s, j]) / wColSums[c], one block of columns at a time.</summary>
+    private static void UpdateH<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] wColSums)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = w.Cols, m = x.Cols, block = BlockWidth<T>();
+        var quotient = new T[Math.Min(block, m)];
+        var sums = new T[k * Math.Min(block, m)];
+        for (int start = 0; start < m; start += block)
+        {
+            int width = Math.Min(block, m - start);
+            var q = quotient.AsSpan(0, width);
+            Array.Clear(sums);
+            for (int s = 0; s < x.Rows; s++)
+            {
+                // The block of H is read here for every row and only overwritten after the last row.
+                Quotient(x, w, h, s, start, q);
+                var ws = w.Row(s);
+                for (int c = 0; c < k; c++)
+                {
+                    var sc = sums.AsSpan(c * width, width);
+                    TensorPrimitives.MultiplyAdd(q, ws[c], sc, sc);
+                }
+            }
+
+            for (int c = 0; c < k; c++)
+            {
+                var hc = h.Data.AsSpan((c * m) + start, width);
+                TensorPrimitives.Multiply(hc, sums.AsSpan(c * width, width), hc);
+                TensorPrimitives.Multiply(hc, T.One / wColSums[c], hc);
+            }
+        }
+    }
+
+    /// <summary>sums[r] = Σ_c a[r, c].</summary>
+    internal static void RowSums<T>(DenseMatrix<T> a, T[] sums) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int r = 0; r < a.Rows; r++)
+        {
+            T s = T.Zero;
+            foreach (T v in a.Row(r))
+            {
+                s += v;
+            }
+
+            sums[r] = s;
+        }
+    }
+
+    /// <summary>sums[c] = Σ_r a[r, c].</summary>
+    internal static void ColumnSums<T>(DenseMatrix<T> a, T[] sums) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Array.Clear(sums);
+        for (int r = 0; r < a.Rows; r++)
+        {
+            var row = a.Row(r);
+            for (int c = 0; c < row.Length; c++)
+            {
+                sums[c] += row[c];
+            }
+        }
+    }
+
+    /// <summary>values[i] ← max(values[i], floor).</summary>
+    internal static void RaiseTo<T>(T[] values, T floor) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] < floor)
+            {
+                values[i] = floor;
+            }
+        }
+    }
+}
