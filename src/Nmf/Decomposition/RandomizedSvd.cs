@@ -69,12 +69,12 @@ internal static class RandomizedSvd
 
         var sample = new DenseMatrix<T>(rows, qt.Rows);
         Products.XHt(m, qt, sample, threads);
-        var q = OrthonormalBasis(sample);
+        var q = OrthonormalBasis(sample, threads);
 
         // B = Qᵀ M is small (l x cols); its exact SVD gives M ≈ (Q Û) Σ Vᵀ.
         var b = new DenseMatrix<T>(q.Cols, cols);
         Products.WtX(q, m, b, threads);
-        var small = ExactSvd.Compute(b, Math.Min(b.Rows, b.Cols));
+        var small = ExactSvd.Compute(b, Math.Min(b.Rows, b.Cols), threads: threads);
         var u = new DenseMatrix<T>(rows, small.U.Cols);
         Products.Multiply(q, small.U, u, threads);
 
@@ -181,7 +181,7 @@ internal static class RandomizedSvd
 
     /// <summary>The Q of the thin Householder QR of <paramref name="y"/> (r x c): r x min(r, c), orthonormal columns
     /// (<c>scipy.linalg.qr(Y, mode='economic')[0]</c>).</summary>
-    internal static DenseMatrix<T> OrthonormalBasis<T>(DenseMatrix<T> y)
+    internal static DenseMatrix<T> OrthonormalBasis<T>(DenseMatrix<T> y, int threads = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int r = y.Rows, c = y.Cols, kk = Math.Min(r, c);
@@ -191,9 +191,9 @@ internal static class RandomizedSvd
             columns = columns.SliceRows(0, kk);
         }
 
-        var reflectors = ExactSvd.HouseholderRows(columns);
+        var reflectors = ExactSvd.HouseholderRows(columns, threads);
         var qt = new DenseMatrix<T>(kk, r);
-        for (int i = 0; i < kk; i++)
+        ExactSvd.ForRows(0, kk, (long)kk * r, threads, i =>
         {
             var row = qt.Row(i);
             row[i] = T.One;
@@ -203,7 +203,7 @@ internal static class RandomizedSvd
             {
                 reflectors[j].Apply(row);
             }
-        }
+        });
 
         return qt.Transpose();
     }
