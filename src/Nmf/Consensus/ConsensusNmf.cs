@@ -102,13 +102,28 @@ public static class ConsensusNmf
     {
         var (w, h) = RandomStart(x, options.Rank, options.Seed, run);
         var stopping = new MultiplicativeStopping(options.MaxIter, options.Tol, options.ConnectivityStop);
-        var result = options.Method switch
+        switch (options.Method)
         {
-            NmfSolver.Brunet => Brunet.Fit(x, w, h, stopping, cancellationToken: cancellationToken),
-            NmfSolver.Lee => Lee.Fit(x, w, h, stopping, cancellationToken: cancellationToken),
-            _ => throw new NotSupportedException($"method {options.Method} is not available for consensus runs yet."),
-        };
-        return (w, h, result);
+            case NmfSolver.Brunet:
+                return (w, h, Brunet.Fit(x, w, h, stopping, cancellationToken: cancellationToken));
+            case NmfSolver.Lee:
+                return (w, h, Lee.Fit(x, w, h, stopping, cancellationToken: cancellationToken));
+            default:
+                var estimator = new NmfEstimator<T>(new NmfOptions
+                {
+                    NComponents = options.Rank,
+                    Solver = options.Method,
+                    BetaLoss = options.BetaLoss,
+                    Init = NmfInit.Custom,
+                    MaxIter = options.MaxIter,
+                    Tol = options.Tol,
+                    RandomState = run,
+                    Threads = 1,
+                });
+                estimator.Fit(x, w, h, cancellationToken: cancellationToken);
+                double loss = Losses.BetaDivergence.Compute(x, estimator.W, estimator.Components, options.BetaLoss);
+                return (estimator.W, estimator.Components, new MultiplicativeResult(estimator.NIter, loss));
+        }
     }
 
     private static double ResidualSumOfSquares<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h)

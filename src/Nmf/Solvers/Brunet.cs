@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using Nmf.Losses;
 using Nmf.Matrices;
 
 namespace Nmf.Solvers;
@@ -17,79 +18,58 @@ namespace Nmf.Solvers;
 /// Each half-update is one fused pass over X: the quotient X / WH is formed a vector at a time and consumed at
 /// once, never stored. X must be dense (consensus clustering works on dense expression data).
 /// </remarks>
-internal static class Brunet
+internal sealed class Brunet : INmfSolver
 {
-    /// <summary>Runs the updates in place on W (n x k) and H (k x m) until <paramref name="stopping"/> says stop.</summary>
+    /// <inheritdoc />
+    public string Name => "brunet";
+
+    /// <inheritdoc />
+    public bool SupportsBeta(double beta) => beta == 1.0;
+
+    /// <inheritdoc />
+    public void InitializeTransform<T>(IMatrix<T> x, DenseMatrix<T> w)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => Array.Fill(w.Data, T.One);
+
+    /// <inheritdoc />
+    public int Solve<T>(SolverContext<T> context, DenseMatrix<T> w, DenseMatrix<T> h)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var x = context.X as DenseMatrix<T> ?? ((CsrMatrix<T>)context.X).ToDense();
+        var options = context.Options;
+        var stopping = new MultiplicativeStopping(options.MaxIter, options.Tol, options.ConnectivityStop);
+        return Fit(x, w, h, stopping, context.UpdateH, context.EndIteration, context.WantsLoss, context.CancellationToken).Iterations;
+    }
+
+    /// <summary>Runs the updates in place on W (n x k) and H (k x m, left alone unless <paramref name="updateH"/>).</summary>
     public static MultiplicativeResult Fit<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, MultiplicativeStopping stopping,
-        Action<int, double>? onCheck = null, CancellationToken cancellationToken = default)
+        bool updateH = true, Action<int, double>? endIteration = null, bool wantsLoss = false, CancellationToken cancellationToken = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T eps = MachineEpsilon<T>();
-        var connectivity = stopping.Connectivity ? ConnectivityStop.Start(w) : null;
-        double initialLoss = stopping.Tol > 0 ? Divergence(x, w, h) : double.NaN, previousLoss = initialLoss;
         var hRowSums = new T[h.Rows];
         var wColSums = new T[w.Cols];
-        int iteration = 0;
-        while (iteration < stopping.MaxIter)
+        return MultiplicativeLoop.Run(stopping, w, Iterate, () => BetaDivergence.Compute(x, w, h, BetaDivergence.KullbackLeibler), endIteration, wantsLoss, cancellationToken);
+
+        void Iterate(int iteration)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             RowSums(h, hRowSums);
             UpdateW(x, w, h, hRowSums);
-            ColumnSums(w, wColSums);
-            UpdateH(x, w, h, wColSums);
-            iteration++;
-            if (iteration % ConnectivityStop.CheckInterval == 0)
+            if (updateH)
+            {
+                ColumnSums(w, wColSums);
+                UpdateH(x, w, h, wColSums);
+            }
+
+            if (iteration % 10 == 0)
             {
                 RaiseTo(w.Data, eps);
-                RaiseTo(h.Data, eps);
-                if (connectivity is not null)
+                if (updateH)
                 {
-                    if (connectivity.Converged(iteration, w))
-                    {
-                        break;
-                    }
-                }
-                else if (stopping.Tol > 0)
-                {
-                    double loss = Divergence(x, w, h);
-                    onCheck?.Invoke(iteration, loss);
-                    if ((previousLoss - loss) / initialLoss < stopping.Tol)
-                    {
-                        break;
-                    }
-
-                    previousLoss = loss;
+                    RaiseTo(h.Data, eps);
                 }
             }
         }
-
-        return new MultiplicativeResult(iteration, Divergence(x, w, h));
-    }
-
-    /// <summary>
-    /// Generalised Kullback–Leibler divergence D(X ‖ WH) = Σ X log(X / WH) − X + WH (zero entries of X contribute WH).
-    /// </summary>
-    public static double Divergence<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int m = x.Cols;
-        var wh = new T[m];
-        double total = 0;
-        for (int i = 0; i < x.Rows; i++)
-        {
-            ReconstructRow(w.Row(i), h, wh);
-            var xi = x.Row(i);
-            double rowSum = 0;
-            for (int j = 0; j < m; j++)
-            {
-                double xv = double.CreateChecked(xi[j]), y = double.CreateChecked(wh[j]);
-                rowSum += xv > 0 ? (xv * Math.Log(xv / y)) - xv + y : y;
-            }
-
-            total += rowSum;
-        }
-
-        return total;
     }
 
     /// <summary>Machine epsilon of T (2⁻⁵² for double, 2⁻²³ for float): the gap between 1 and the next value.</summary>

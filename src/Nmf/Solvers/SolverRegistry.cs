@@ -9,6 +9,8 @@ internal static class SolverRegistry
     {
         [NmfSolver.Cd] = new CoordinateDescent(),
         [NmfSolver.Mu] = new MultiplicativeUpdate(),
+        [NmfSolver.Brunet] = new Brunet(),
+        [NmfSolver.Lee] = new Lee(),
     };
 
     /// <summary>The implementation of <paramref name="solver"/>.</summary>
