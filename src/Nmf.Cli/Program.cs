@@ -5,6 +5,7 @@ using Nmf.Cli;
 var root = new RootCommand("nmf: non-negative matrix factorization (scikit-learn compatible) of CSV, TSV, Matrix Market and .npy files.")
 {
     InfoCommand.Create(),
+    ConsensusCommand.Create(),
 };
 
 return CliRuntime.Run(root, args);

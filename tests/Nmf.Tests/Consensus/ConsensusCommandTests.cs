@@ -1,0 +1,59 @@
+using System.Globalization;
+using Nmf.Tests.Cli;
+using Xunit;
+
+namespace Nmf.Tests.Consensus;
+
+public class ConsensusCommandTests
+{
+    [Fact]
+    public void WritesEveryOutputAndPrintsTheSurvey()
+    {
+        using var dir = new TempFolder();
+        string outDir = Path.Combine(dir.Path, "out");
+        var result = CliProcess.Run("consensus", Path.Combine(TestPaths.Shared, "data", "golub.csv"), "-k", "2..3", "--runs", "4",
+            "--transpose", "--labels", Path.Combine(TestPaths.Shared, "data", "golub-labels.csv"), "-o", outDir);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (var k in new[] { 2, 3 })
+        {
+            foreach (var file in new[] { $"consensus-k{k}.csv", $"consensus-k{k}.png", $"clusters-k{k}.csv" })
+            {
+                Assert.True(File.Exists(Path.Combine(outDir, file)), file);
+            }
+        }
+
+        foreach (var file in new[] { "survey.csv", "survey.png", "model.json" })
+        {
+            Assert.True(File.Exists(Path.Combine(outDir, file)), file);
+        }
+
+        var png = File.ReadAllBytes(Path.Combine(outDir, "consensus-k3.png"));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+
+        var survey = File.ReadAllLines(Path.Combine(outDir, "survey.csv"));
+        Assert.Equal(3, survey.Length);
+        Assert.StartsWith("rank,cophenetic,dispersion", survey[0], StringComparison.Ordinal);
+        double cophenetic = double.Parse(survey[2].Split(',')[1], CultureInfo.InvariantCulture);
+        Assert.InRange(cophenetic, 0.9, 1.0);
+
+        var clusters = File.ReadAllLines(Path.Combine(outDir, "clusters-k3.csv"));
+        Assert.Equal(39, clusters.Length);
+        Assert.Equal("ALL_19769_B-cell", clusters[1].Split(',')[0]);
+        Assert.Equal("AML", clusters[^1].Split(',')[3]);
+
+        var consensus = File.ReadAllLines(Path.Combine(outDir, "consensus-k3.csv"));
+        Assert.Equal(39, consensus.Length);
+        Assert.Contains("cophenetic", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BadRankIsOneLineErrorWithoutOutput()
+    {
+        using var dir = new TempFolder();
+        string outDir = Path.Combine(dir.Path, "out");
+        var result = CliProcess.Run("consensus", Path.Combine(TestPaths.Shared, "data", "golub.csv"), "-k", "3..2", "--transpose", "-o", outDir);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Single(result.StderrLines);
+        Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any());
+    }
+}
