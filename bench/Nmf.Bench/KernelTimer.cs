@@ -47,6 +47,20 @@ internal static class KernelTimer
         Report($"{typeof(T).Name} W·H", flops, Time(() => Products.Multiply(w, h, wh, threads), reps));
         Report($"{typeof(T).Name} WᵀW", 2.0 * n * k * k, Time(() => Products.GramCols(w, gram, threads), reps));
         Report($"{typeof(T).Name} HHᵀ", 2.0 * m * k * k, Time(() => Products.GramRows(h, gram, threads), reps));
+        Products.GramRows(h, gram, threads);
+        Products.XHt(x, h, xht, threads);
+        var order = Enumerable.Range(0, k).ToArray();
+        var w2 = w.Clone();
+        Report($"{typeof(T).Name} cd sweep W", 2.0 * n * k * k, Time(() => CoordinateSweep<T>.Run(w2.Data, n, k, 1, gram.Data, k, xht.Data, k, 1, T.Zero, order, threads), reps));
+        foreach (int rows in new[] { 1000, 5000 })
+        {
+            var ws = w.SliceRows(0, rows);
+            var rs = xht.SliceRows(0, rows);
+            Report($"{typeof(T).Name} cd sweep W rows={rows}", 2.0 * rows * k * k, Time(() => CoordinateSweep<T>.Run(ws.Data, rows, k, 1, gram.Data, k, rs.Data, k, 1, T.Zero, order, threads), reps * 10));
+        }
+
+        var h2 = h.Clone();
+        Report($"{typeof(T).Name} cd sweep H", 2.0 * m * k * k, Time(() => CoordinateSweep<T>.Run(h2.Data, m, 1, m, gram.Data, k, wtx.Data, 1, m, T.Zero, order, threads), reps));
     }
 
     private static void Sparse<T>(CsrMatrix<T> x, int k, int threads, int reps) where T : unmanaged, IFloatingPointIeee754<T>

@@ -2,10 +2,17 @@ using BenchmarkDotNet.Running;
 using Nmf.Bench;
 
 // "time [threads] [reps] [p1.npy] [p2.mtx]": quick stopwatch timing of the kernels;
-// anything else goes to BenchmarkDotNet (for example --filter '*KernelBenchmarks*').
+// "fit MATRIX ...": one timed fit in the peers' output format; anything else goes to BenchmarkDotNet (for example --filter '*KernelBenchmarks*').
 if (args.Length > 0 && args[0] == "time")
 {
     KernelTimer.Run(args[1..]);
+    return;
+}
+
+// "fit MATRIX [options]": one timed fit, printed like the peer scripts (see FitRunner).
+if (args.Length > 1 && args[0] == "fit")
+{
+    FitRunner.Run(args[1..]);
     return;
 }
 

@@ -37,6 +37,27 @@ internal unsafe interface ISimd<T, TV>
 
     /// <summary>Sum of the lanes, in the fixed order of the runtime's reduction.</summary>
     static abstract T Sum(TV value);
+
+    /// <summary>Lane-wise a − b.</summary>
+    static abstract TV Subtract(TV a, TV b);
+
+    /// <summary>Lane-wise a · b (rounded, not fused with a following add).</summary>
+    static abstract TV Multiply(TV a, TV b);
+
+    /// <summary>Lane-wise a / b.</summary>
+    static abstract TV Divide(TV a, TV b);
+
+    /// <summary>Lane-wise IEEE maximum.</summary>
+    static abstract TV Max(TV a, TV b);
+
+    /// <summary>Lane-wise IEEE minimum.</summary>
+    static abstract TV Min(TV a, TV b);
+
+    /// <summary>Lane-wise absolute value.</summary>
+    static abstract TV Abs(TV a);
+
+    /// <summary>Lanes of <paramref name="whereZero"/> where <paramref name="test"/> is zero, else of <paramref name="otherwise"/>.</summary>
+    static abstract TV SelectWhereZero(TV test, TV whereZero, TV otherwise);
 }
 
 /// <summary>512-bit vectors (AVX-512).</summary>
@@ -76,6 +97,28 @@ internal readonly unsafe struct Simd512<T> : ISimd<T, Vector512<T>> where T : un
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector512<T> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Subtract(Vector512<T> a, Vector512<T> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Multiply(Vector512<T> a, Vector512<T> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Divide(Vector512<T> a, Vector512<T> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Max(Vector512<T> a, Vector512<T> b) => Vector512.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Min(Vector512<T> a, Vector512<T> b) => Vector512.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Abs(Vector512<T> a) => Vector512.Abs(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> SelectWhereZero(Vector512<T> test, Vector512<T> whereZero, Vector512<T> otherwise) =>
+        Vector512.ConditionalSelect(Vector512.Equals(test, Vector512<T>.Zero), whereZero, otherwise);
 }
 
 /// <summary>256-bit vectors (AVX2).</summary>
@@ -115,6 +158,28 @@ internal readonly unsafe struct Simd256<T> : ISimd<T, Vector256<T>> where T : un
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector256<T> value) => Vector256.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Subtract(Vector256<T> a, Vector256<T> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Multiply(Vector256<T> a, Vector256<T> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Divide(Vector256<T> a, Vector256<T> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Max(Vector256<T> a, Vector256<T> b) => Vector256.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Min(Vector256<T> a, Vector256<T> b) => Vector256.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Abs(Vector256<T> a) => Vector256.Abs(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> SelectWhereZero(Vector256<T> test, Vector256<T> whereZero, Vector256<T> otherwise) =>
+        Vector256.ConditionalSelect(Vector256.Equals(test, Vector256<T>.Zero), whereZero, otherwise);
 }
 
 /// <summary>128-bit vectors (SSE, NEON).</summary>
@@ -154,6 +219,28 @@ internal readonly unsafe struct Simd128<T> : ISimd<T, Vector128<T>> where T : un
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector128<T> value) => Vector128.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Subtract(Vector128<T> a, Vector128<T> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Multiply(Vector128<T> a, Vector128<T> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Divide(Vector128<T> a, Vector128<T> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Max(Vector128<T> a, Vector128<T> b) => Vector128.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Min(Vector128<T> a, Vector128<T> b) => Vector128.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Abs(Vector128<T> a) => Vector128.Abs(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> SelectWhereZero(Vector128<T> test, Vector128<T> whereZero, Vector128<T> otherwise) =>
+        Vector128.ConditionalSelect(Vector128.Equals(test, Vector128<T>.Zero), whereZero, otherwise);
 }
 
 /// <summary>Which instruction set the kernels use.</summary>

@@ -23,8 +23,19 @@ namespace Nmf.Solvers;
 /// samples) the normal equations become W (HHᵀ + l2 I) = XHᵀ − l1 and (WᵀW + l2 I) H = WᵀX − l1.
 /// </para>
 /// </remarks>
-internal static class AlsSolver
+internal sealed class AlsSolver : INmfSolver
 {
+    /// <inheritdoc />
+    public string Name => "als";
+
+    /// <inheritdoc />
+    public bool SupportsBeta(double beta) => beta == 2.0;
+
+    /// <inheritdoc />
+    public int Solve<T>(SolverContext<T> context, DenseMatrix<T> w, DenseMatrix<T> h)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => Fit(context.X, w, h, LeastSquaresSettings.From(context), context.EndIteration, context.CancellationToken);
+
     /// <summary>
     /// Runs ALS from the given W (n x k) and H (k x m), updating both in place.
     /// </summary>
@@ -65,11 +76,18 @@ internal static class AlsSolver
             // H ← max(0, (WᵀW + l2 I)⁻¹ (WᵀX − l1)): m right-hand sides (columns of H).
             Products.WtX(w, x, wtx, threads);
             Products.GramCols(w, wtw, threads);
-            wtx.Data.CopyTo(h.Data, 0);
-            SolveNonNegative(wtw, h, settings.L1H, settings.L2H, byRows: false);
+            if (settings.UpdateH)
+            {
+                wtx.Data.CopyTo(h.Data, 0);
+                SolveNonNegative(wtw, h, settings.L1H, settings.L2H, byRows: false);
+            }
 
             double loss = LeastSquaresHelpers.HalfSquaredError(normX, wtx, wtw, h, threads);
             onIteration?.Invoke(iteration, loss);
+            if (!settings.UpdateH)
+            {
+                break; // with H fixed one solve is already the answer
+            }
 
             // scikit-learn's test for the multiplicative solver, every 10 iterations; the change is taken in
             // absolute value because ALS can go up as well as down.
@@ -244,16 +262,22 @@ internal static class AlsSolver
 /// <param name="L2W">L2 penalty of W.</param>
 /// <param name="L1H">L1 penalty of H.</param>
 /// <param name="L2H">L2 penalty of H.</param>
+/// <param name="UpdateH">False for <c>transform</c>: H stays fixed and only W is fitted.</param>
 internal readonly record struct LeastSquaresSettings(int MaxIter, double Tol, int Threads,
-    double L1W = 0, double L2W = 0, double L1H = 0, double L2H = 0)
+    double L1W = 0, double L2W = 0, double L1H = 0, double L2H = 0, bool UpdateH = true)
 {
     /// <summary>Settings from the estimator's options for data with <paramref name="samples"/> rows and <paramref name="features"/> columns.</summary>
     public static LeastSquaresSettings From(NmfOptions options, int samples, int features)
     {
         ArgumentNullException.ThrowIfNull(options);
-        double alphaW = options.AlphaW, alphaH = options.AlphaH ?? options.AlphaW, rho = options.L1Ratio;
-        return new LeastSquaresSettings(options.MaxIter, options.Tol, options.Threads,
-            L1W: features * alphaW * rho, L2W: features * alphaW * (1 - rho),
-            L1H: samples * alphaH * rho, L2H: samples * alphaH * (1 - rho));
+        var r = Regularization.Scaled(options, samples, features);
+        return new LeastSquaresSettings(options.MaxIter, options.Tol, options.Threads, r.L1W, r.L2W, r.L1H, r.L2H);
+    }
+
+    /// <summary>Settings from a solver context (options, scaled penalties, threads, whether H is fitted).</summary>
+    public static LeastSquaresSettings From<T>(SolverContext<T> context) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var r = context.Regularization;
+        return new LeastSquaresSettings(context.MaxIter, context.Tol, context.Threads, r.L1W, r.L2W, r.L1H, r.L2H, context.UpdateH);
     }
 }

@@ -62,7 +62,7 @@ internal sealed class CoordinateDescent : INmfSolver
             double violation = 0.0;
             Regularize(hht, l2W, gram);
             NextOrder(order, shuffler);
-            violation += double.CreateChecked(UpdateFactor(w.Data, n, k, 1, gram, xht.Data, k, 1, l1W, order));
+            violation += double.CreateChecked(UpdateFactor(w.Data, n, k, 1, gram, xht.Data, k, 1, l1W, order, threads));
 
             double loss = double.NaN;
             if (context.UpdateH)
@@ -73,7 +73,7 @@ internal sealed class CoordinateDescent : INmfSolver
                 NextOrder(order, shuffler);
 
                 // Hᵀ[j, r] lives at H[r, j]: row stride 1, component stride m; (XᵀW)[j, t] at WᵀX[t, j].
-                violation += double.CreateChecked(UpdateFactor(h.Data, m, 1, m, gram, wtx.Data, 1, m, l1H, order));
+                violation += double.CreateChecked(UpdateFactor(h.Data, m, 1, m, gram, wtx.Data, 1, m, l1H, order, threads));
                 Products.GramRows(h, hht, threads);
                 if (context.WantsLoss)
                 {
@@ -129,43 +129,11 @@ internal sealed class CoordinateDescent : INmfSolver
     /// One pass of coordinate descent over factor F (rows x k, element (i, r) at
     /// <c>f[i·fRow + r·fComp]</c>) against rhs R (element (i, t) at <c>rhs[i·rRow + t·rComp]</c>).
     /// scikit-learn's <c>_update_cdnmf_fast</c>; the violation is summed in the element type, as there.
+    /// <see cref="CoordinateSweep{T}"/> does it in blocks of rows (rows are independent), vectorised and
+    /// multithreaded, with F bit-identical to the scalar loop.
     /// </summary>
     private static T UpdateFactor<T>(
-        Span<T> f, int rows, int fRow, int fComp, DenseMatrix<T> gram, ReadOnlySpan<T> rhs, int rRow, int rComp, T l1, int[] order)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int k = gram.Rows;
-        T violation = T.Zero;
-        bool hasL1 = l1 != T.Zero;
-        foreach (int t in order)
-        {
-            var gt = gram.Row(t);
-            T hess = gt[t];
-            for (int i = 0; i < rows; i++)
-            {
-                T r = rhs[(i * rRow) + (t * rComp)];
-                if (hasL1)
-                {
-                    r -= l1;
-                }
-
-                T grad = -r;
-                int fi = i * fRow;
-                for (int c = 0; c < k; c++)
-                {
-                    grad += gt[c] * f[fi + (c * fComp)];
-                }
-
-                ref T fit = ref f[fi + (t * fComp)];
-                T pg = fit == T.Zero ? T.Min(T.Zero, grad) : grad;
-                violation += T.Abs(pg);
-                if (hess != T.Zero)
-                {
-                    fit = T.Max(fit - (grad / hess), T.Zero);
-                }
-            }
-        }
-
-        return violation;
-    }
+        T[] f, int rows, int fRow, int fComp, DenseMatrix<T> gram, T[] rhs, int rRow, int rComp, T l1, int[] order, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        CoordinateSweep<T>.Run(f, rows, fRow, fComp, gram.Data, gram.Rows, rhs, rRow, rComp, l1, order, threads).Violation;
 }

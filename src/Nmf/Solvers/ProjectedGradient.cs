@@ -15,7 +15,7 @@ namespace Nmf.Solvers;
 /// negative or whose variable is positive. The sub-problems work on k x k Gram matrices only, so X is touched
 /// twice per outer iteration, as in ALS.
 /// </remarks>
-internal static class ProjectedGradientSolver
+internal sealed class ProjectedGradientSolver : INmfSolver
 {
     /// <summary>Sufficient-decrease constant σ of the Armijo rule (Lin 2007 uses 0.01).</summary>
     private const double Sigma = 0.01;
@@ -28,6 +28,17 @@ internal static class ProjectedGradientSolver
 
     /// <summary>Most step-size trials per step (Lin's code uses 20).</summary>
     private const int StepTrials = 20;
+
+    /// <inheritdoc />
+    public string Name => "pg";
+
+    /// <inheritdoc />
+    public bool SupportsBeta(double beta) => beta == 2.0;
+
+    /// <inheritdoc />
+    public int Solve<T>(SolverContext<T> context, DenseMatrix<T> w, DenseMatrix<T> h)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => Fit(context.X, w, h, LeastSquaresSettings.From(context), context.EndIteration, context.CancellationToken);
 
     /// <summary>
     /// Runs the alternating projected-gradient method from W (n x k) and H (k x m), updating both in place.
@@ -63,6 +74,11 @@ internal static class ProjectedGradientSolver
         Products.GramCols(w, wtw, threads);
         Gradient(hht, hxt, wt, settings.L1W, settings.L2W, gradWt);
         Gradient(wtw, wtx, h, settings.L1H, settings.L2H, gradH);
+        if (!settings.UpdateH)
+        {
+            Array.Clear(gradH.Data); // H is a constant: only W's gradient counts
+        }
+
         double initialGradient = Math.Sqrt(LeastSquaresHelpers.Dot(gradWt, gradWt) + LeastSquaresHelpers.Dot(gradH, gradH));
         double tolW = Math.Max(0.001, settings.Tol) * initialGradient, tolH = tolW;
 
@@ -96,10 +112,13 @@ internal static class ProjectedGradientSolver
             // H sub-problem with W fixed.
             Products.WtX(w, x, wtx, threads);
             Products.GramCols(w, wtw, threads);
-            int stepsH = Subproblem(wtw, wtx, h, settings.L1H, settings.L2H, tolH, gradH);
-            if (stepsH == 1)
+            if (settings.UpdateH)
             {
-                tolH *= 0.1;
+                int stepsH = Subproblem(wtw, wtx, h, settings.L1H, settings.L2H, tolH, gradH);
+                if (stepsH == 1)
+                {
+                    tolH *= 0.1;
+                }
             }
 
             // The W gradient must be taken at the new H for the stopping test.

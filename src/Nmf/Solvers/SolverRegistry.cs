@@ -9,6 +9,8 @@ internal static class SolverRegistry
     {
         [NmfSolver.Cd] = new CoordinateDescent(),
         [NmfSolver.Mu] = new MultiplicativeUpdate(),
+        [NmfSolver.Als] = new AlsSolver(),
+        [NmfSolver.Pg] = new ProjectedGradientSolver(),
         [NmfSolver.Brunet] = new Brunet(),
         [NmfSolver.Lee] = new Lee(),
     };

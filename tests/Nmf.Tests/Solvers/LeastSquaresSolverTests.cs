@@ -42,6 +42,37 @@ public class LeastSquaresSolverTests
         Assert.All(h.Data, v => Assert.True(v >= 0));
     }
 
+    [Theory]
+    [InlineData(NmfSolver.Als)]
+    [InlineData(NmfSolver.Pg)]
+    public void RunThroughTheEstimatorLikeTheOtherSolvers(NmfSolver solver)
+    {
+        var (x, w0, h0, _, _) = ImagesTestData.Golden("faces-fit-first80");
+        var options = new NmfOptions { NComponents = 16, Solver = solver, Init = NmfInit.Custom, MaxIter = 30, Tol = 0 };
+        var fit = new NmfEstimator<double>(options).Fit(x, w0, h0, cancellationToken: TestContext.Current.CancellationToken);
+        var direct = (w0.Clone(), h0.Clone());
+        var settings = new LeastSquaresSettings(30, 0, 0);
+        if (solver == NmfSolver.Als)
+        {
+            AlsSolver.Fit<double>(x, direct.Item1, direct.Item2, settings, null, TestContext.Current.CancellationToken);
+        }
+        else
+        {
+            ProjectedGradientSolver.Fit<double>(x, direct.Item1, direct.Item2, settings, null, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(30, fit.NIter);
+        Assert.Equal(30, fit.History.Count);
+        Assert.Equal(direct.Item2.Data, fit.Components.Data);
+        Assert.Equal(FrobeniusError(x, fit.W, fit.Components), fit.ReconstructionError, 1e-8);
+        Assert.Equal(fit.ReconstructionError / Math.Sqrt(x.Data.Sum(v => v * v)), fit.History[^1].RelativeError, 1e-9);
+
+        // Transform with H fixed: the rows' best non-negative encodings, close to those the fit found.
+        var again = fit.Transform(x);
+        Assert.True(FrobeniusError(x, again, fit.Components) <= fit.ReconstructionError * 1.001);
+        Assert.All(again.Data, v => Assert.True(v >= 0));
+    }
+
     [Fact]
     public void FloatAndDoubleAgree()
     {

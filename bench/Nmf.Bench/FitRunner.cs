@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Numerics;
+using Nmf.Matrices;
+
+namespace Nmf.Bench;
+
+/// <summary>
+/// Times one fit the way the peer scripts in ../shared/peers do and prints one line in their format:
+/// <c>fit MATRIX [-k K] [--iters N] [--solver cd|mu|hals] [--loss frobenius|kullback-leibler]
+/// [--dtype float64|float32] [--threads T] [--rows R] [--target REL]</c>. With <c>--target</c> it also reports
+/// the first iteration whose relative error ‖X − WH‖_F/‖X‖_F is at or below REL and the fit time up to it.
+/// The start is scikit-learn's random init with random_state 0, as in the peer scripts; per_iter_ms is the fit
+/// time without the init divided by the iterations.
+/// </summary>
+internal static class FitRunner
+{
+    public static void Run(string[] args)
+    {
+        string path = args[0];
+        int k = 20, iters = 100, threads = 0, rows = 0;
+        string solver = "cd", loss = "frobenius", dtype = "float64";
+        double target = double.NaN;
+        for (int a = 1; a < args.Length; a += 2)
+        {
+            string v = args[a + 1];
+            switch (args[a])
+            {
+                case "-k": k = int.Parse(v, CultureInfo.InvariantCulture); break;
+                case "--iters": iters = int.Parse(v, CultureInfo.InvariantCulture); break;
+                case "--solver": solver = v; break;
+                case "--loss": loss = v; break;
+                case "--dtype": dtype = v; break;
+                case "--threads": threads = int.Parse(v, CultureInfo.InvariantCulture); break;
+                case "--rows": rows = int.Parse(v, CultureInfo.InvariantCulture); break;
+                case "--target": target = double.Parse(v, CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"unknown option {args[a]}");
+            }
+        }
+
+        IMatrix<double> x = path.Contains(".mtx", StringComparison.Ordinal) ? BenchData.ReadMtx(path) : BenchData.ReadNpy(path);
+        if (rows > 0 && x is DenseMatrix<double> d && rows < d.Rows)
+        {
+            x = d.SliceRows(0, rows);
+        }
+
+        var options = new NmfOptions
+        {
+            NComponents = k,
+            Init = NmfInit.Custom,
+            RandomState = 0,
+            Solver = solver switch
+            {
+                "cd" => NmfSolver.Cd,
+                "mu" => NmfSolver.Mu,
+                "hals" => NmfSolver.Hals,
+                _ => throw new ArgumentException($"unknown solver {solver}"),
+            },
+            BetaLoss = loss switch
+            {
+                "frobenius" => 2.0,
+                "kullback-leibler" => 1.0,
+                "itakura-saito" => 0.0,
+                _ => double.Parse(loss, CultureInfo.InvariantCulture),
+            },
+            MaxIter = iters,
+            Tol = 0,
+            Threads = threads,
+        };
+        if (dtype == "float32")
+        {
+            Fit(Convert<float>(x), options, solver, loss, dtype, target);
+        }
+        else
+        {
+            Fit(x, options, solver, loss, dtype, target);
+        }
+    }
+
+    private static IMatrix<T> Convert<T>(IMatrix<double> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        x is DenseMatrix<double> d ? d.Convert<T>() : ((CsrMatrix<double>)x).Convert<T>();
+
+    private static void Fit<T>(IMatrix<T> x, NmfOptions options, string solver, string loss, string dtype, double target)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x is CsrMatrix<T> s)
+        {
+            s.Transpose(); // built once per matrix and cached, like scipy's CSC copy; not part of the fit
+        }
+
+        // scikit-learn's random init with random_state 0 (timed and added, as the peers' fit time includes it).
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        var (w0, h0) = Init.NmfInitializer.Initialize(x, options.NComponents, NmfInit.Random, 0);
+        double initSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var model = new NmfEstimator<T>(options).Fit(x, w0, h0);
+        double xNorm = Math.Sqrt(Losses.BetaDivergence.SquaredNorm(x));
+        double rel = options.BetaLoss == 2.0 ? model.ReconstructionError / xNorm : model.ReconstructionError;
+        int n = model.NIter;
+        double seconds = model.Seconds + initSeconds;
+        string line = $"ours {solver} {loss} {dtype} shape=({x.Rows}, {x.Cols}) k={options.NComponents} threads={options.Threads} "
+            + $"iters={n} seconds={seconds:F3} per_iter_ms={1000 * model.Seconds / Math.Max(n, 1):F2} rel_err={rel:F6}";
+        if (!double.IsNaN(target))
+        {
+            var hit = model.History.FirstOrDefault(h => h.RelativeError <= target);
+            line += hit.Iteration > 0
+                ? $" target={target} reached_at_iter={hit.Iteration} seconds_to_target={hit.ElapsedSeconds + initSeconds:F3}"
+                : $" target={target} not_reached";
+        }
+
+        Console.WriteLine(line);
+    }
+}
