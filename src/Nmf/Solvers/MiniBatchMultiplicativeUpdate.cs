@@ -425,7 +425,7 @@ internal static class MiniBatchMultiplicativeUpdate
     /// X ∘ (WH)^(β−2) at X's entries (only the non-zeros of a sparse X), zeros of WH replaced by EPSILON where
     /// β &lt; 2; for dense X also returns WH with zeros replaced by EPSILON where β &lt; 1 (for the denominator).
     /// </summary>
-    private static IMatrix<T> WeightedData<T>(IMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, double beta, int threads, out DenseMatrix<T>? wh)
+    internal static IMatrix<T> WeightedData<T>(IMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, double beta, int threads, out DenseMatrix<T>? wh)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T eps = Epsilon<T>();
@@ -493,7 +493,7 @@ internal static class MiniBatchMultiplicativeUpdate
     /// Calls <paramref name="use"/> with consecutive row chunks of (WH)^(β−1) (zeros replaced by EPSILON where β &lt; 1).
     /// For dense X the already formed WH is used whole; for sparse X WH is formed a chunk of rows at a time.
     /// </summary>
-    private static void ForEachPoweredChunk<T>(IMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, double beta, DenseMatrix<T>? wh, int threads, Action<int, DenseMatrix<T>> use)
+    internal static void ForEachPoweredChunk<T>(IMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, double beta, DenseMatrix<T>? wh, int threads, Action<int, DenseMatrix<T>> use)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T eps = Epsilon<T>();
@@ -545,7 +545,7 @@ internal static class MiniBatchMultiplicativeUpdate
     }
 
     /// <summary>denominator += l1; denominator += l2·factor; zeros replaced by EPSILON (scikit-learn's order).</summary>
-    private static void Regularise<T>(DenseMatrix<T> denominator, DenseMatrix<T> factor, double l1Reg, double l2Reg)
+    internal static void Regularise<T>(DenseMatrix<T> denominator, DenseMatrix<T> factor, double l1Reg, double l2Reg)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T l1 = T.CreateChecked(l1Reg), l2 = T.CreateChecked(l2Reg), eps = Epsilon<T>();
