@@ -76,6 +76,12 @@ internal sealed class OutputDirectory : IDisposable
         });
     }
 
+    /// <summary>Writes a text file (UTF-8) to be renamed into place at <see cref="Commit"/>.</summary>
+    public void StageText(string fileName, string text)
+    {
+        Stage(fileName, stream => stream.Write(new System.Text.UTF8Encoding(false).GetBytes(text)));
+    }
+
     /// <summary>Renames every staged file into place.</summary>
     public void Commit()
     {

@@ -33,6 +33,26 @@ public sealed class NmfEstimator<T> where T : unmanaged, IFloatingPointIeee754<T
         Options = options;
     }
 
+    /// <summary>
+    /// An estimator holding saved components H (k x m), ready for <see cref="Transform"/> and
+    /// <see cref="InverseTransform"/> without refitting (for example a model written to disk earlier).
+    /// </summary>
+    /// <param name="options">The options of the original fit (solver, loss, penalties, tol, max_iter).</param>
+    /// <param name="components">H, k x m, non-negative; k must equal <see cref="NmfOptions.NComponents"/>.</param>
+    /// <returns>The estimator; <see cref="W"/> stays unavailable.</returns>
+    public static NmfEstimator<T> FromComponents(NmfOptions options, DenseMatrix<T> components)
+    {
+        ArgumentNullException.ThrowIfNull(components);
+        var estimator = new NmfEstimator<T>(options);
+        if (components.Rows != options.NComponents)
+        {
+            throw new NmfInputException($"the components have {components.Rows} rows, but n_components is {options.NComponents}.");
+        }
+
+        estimator._h = components.Clone();
+        return estimator;
+    }
+
     /// <summary>The parameters of the fit.</summary>
     public NmfOptions Options { get; }
 
@@ -166,6 +186,22 @@ public sealed class NmfEstimator<T> where T : unmanaged, IFloatingPointIeee754<T
         int threads = Options.Threads > 0 ? Options.Threads : Environment.ProcessorCount;
         Products.Multiply(w, h, result, threads);
         return result;
+    }
+
+    /// <summary>
+    /// An estimator holding saved components H, ready for <see cref="Transform"/> and <see cref="InverseTransform"/>
+    /// of new data without refitting (for example a model written by <c>nmf fit</c>).
+    /// </summary>
+    /// <param name="options">The options of the fit that produced <paramref name="components"/>.</param>
+    /// <param name="components">H, k x m, non-negative and finite, with k = <see cref="NmfOptions.NComponents"/>.</param>
+    /// <returns>An estimator whose <see cref="Components"/> are <paramref name="components"/> (W is not set).</returns>
+    /// <exception cref="NmfInputException">H does not have k rows or holds a negative or non-finite value.</exception>
+    public static NmfEstimator<T> FromComponents(NmfOptions options, DenseMatrix<T> components)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(components);
+        NmfValidation.ValidateFactor(components, "H", options.NComponents, components.Cols, "n_components x n_features");
+        return new NmfEstimator<T>(options) { _h = components };
     }
 
     private static InvalidOperationException NotFitted() =>

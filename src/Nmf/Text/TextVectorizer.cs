@@ -23,6 +23,8 @@ public sealed class TextVectorizer
         Options = options;
     }
 
+    private ParallelOptions Parallel => new() { MaxDegreeOfParallelism = Options.Threads > 0 ? Options.Threads : Environment.ProcessorCount };
+
     /// <summary>The settings.</summary>
     public TextVectorizerOptions Options { get; }
 
@@ -79,7 +81,7 @@ public sealed class TextVectorizer
         }
 
         var counter = new TermCounter(Options, fixedVocabulary: null);
-        var counts = counter.Count(documents);
+        var counts = counter.Count(documents, Parallel);
         if (counter.TermCount == 0)
         {
             throw new NmfInputException("empty vocabulary: every document is empty or holds only stop words and one-character tokens.");
@@ -112,7 +114,7 @@ public sealed class TextVectorizer
             throw new NmfInputException("after pruning, no terms remain: lower min_df or raise max_df.");
         }
 
-        var remapped = counts.Remap(newIndex, kept.Count);
+        var remapped = counts.Remap(newIndex, kept.Count, Parallel);
         _vocabulary = [.. kept];
         _idf = Options.Weighting == TermWeighting.TfIdf ? ComputeIdf(remapped, n) : null;
         return Weigh<T>(remapped);
@@ -124,8 +126,8 @@ public sealed class TextVectorizer
         ArgumentNullException.ThrowIfNull(documents);
         var vocabulary = _vocabulary ?? throw new InvalidOperationException("the vectorizer is not fitted.");
         var counter = new TermCounter(Options, vocabulary);
-        var counts = counter.Count(documents);
-        return Weigh<T>(counts.SortRows());
+        var counts = counter.Count(documents, Parallel);
+        return Weigh<T>(counts.SortRows(Parallel));
     }
 
     /// <summary>idf = ln((n + s) / (df + s)) + 1 with s = 1 for smooth idf (scikit-learn's TfidfTransformer.fit).</summary>
@@ -147,6 +149,8 @@ public sealed class TextVectorizer
         return idf;
     }
 
+    private static double Weight(int count, double idf, bool sublinear) => (sublinear ? Math.Log(count) + 1.0 : count) * idf;
+
     private CsrMatrix<T> Weigh<T>(TermCounts counts) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var values = new T[counts.Counts.Length];
@@ -160,31 +164,24 @@ public sealed class TextVectorizer
         else
         {
             var idf = _idf!;
-            var row = new List<double>();
-            for (int i = 0; i < counts.Rows; i++)
+            bool sublinear = Options.SublinearTf, normalize = Options.L2Normalize;
+            System.Threading.Tasks.Parallel.For(0, counts.Rows, Parallel, i =>
             {
                 int start = counts.RowPtr[i], end = counts.RowPtr[i + 1];
-                row.Clear();
                 double sumSquares = 0.0;
                 for (int p = start; p < end; p++)
                 {
-                    double tf = counts.Counts[p];
-                    if (Options.SublinearTf)
-                    {
-                        tf = Math.Log(tf) + 1.0;
-                    }
-
-                    double v = tf * idf[counts.ColIndices[p]];
-                    row.Add(v);
+                    double v = Weight(counts.Counts[p], idf[counts.ColIndices[p]], sublinear);
                     sumSquares += v * v;
                 }
 
-                double norm = Options.L2Normalize && sumSquares > 0.0 ? Math.Sqrt(sumSquares) : 1.0;
+                // scikit-learn's normalize(): rows of norm zero stay zero.
+                double norm = normalize && sumSquares > 0.0 ? Math.Sqrt(sumSquares) : 1.0;
                 for (int p = start; p < end; p++)
                 {
-                    values[p] = T.CreateChecked(row[p - start] / norm);
+                    values[p] = T.CreateChecked(Weight(counts.Counts[p], idf[counts.ColIndices[p]], sublinear) / norm);
                 }
-            }
+            });
         }
 
         return new CsrMatrix<T>(counts.Rows, counts.Columns, counts.RowPtr, counts.ColIndices, values, trusted: true);

@@ -119,12 +119,20 @@ public sealed record TextVectorizerOptions
     /// <summary>TF-IDF only: scale each row to unit Euclidean norm (<c>norm='l2'</c>); default true.</summary>
     public bool L2Normalize { get; init; } = true;
 
+    /// <summary>Threads to use; 0 (default) uses every processor. The result does not depend on it.</summary>
+    public int Threads { get; init; }
+
     /// <summary>Checks the settings; throws <see cref="ArgumentException"/> naming the bad one.</summary>
     public void Validate()
     {
         if (NgramMin < 1 || NgramMax < NgramMin)
         {
             throw new ArgumentException($"ngram range ({NgramMin}, {NgramMax}) must satisfy 1 <= min <= max.", nameof(NgramMin));
+        }
+
+        if (Threads < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads must be 0 (all processors) or more.");
         }
 
         if (MaxFeatures is < 1)

@@ -136,6 +136,62 @@ internal static class WordTokenizer
             or UnicodeCategory.Format or UnicodeCategory.ModifierLetter or UnicodeCategory.ModifierSymbol;
 
     /// <summary>
+    /// <see cref="Lower"/> then <see cref="Tokenize"/> in one pass when the text needs no special lower-casing
+    /// (no surrogate pair, no U+0130, no capital sigma): the common case, which skips a second scan. Otherwise it
+    /// falls back to the two passes. Returns the length of the lower-cased text in <paramref name="buffer"/>.
+    /// </summary>
+    public static int LowerAndTokenize(ReadOnlySpan<char> text, ref char[] buffer, List<(int Start, int Length)> tokens)
+    {
+        if (buffer.Length < text.Length * 2)
+        {
+            buffer = new char[Math.Max(text.Length * 2, 256)];
+        }
+
+        var lower = LowerBmp;
+        var flags = FlagsBmp;
+        var output = buffer;
+        int firstToken = tokens.Count;
+        int runStart = -1;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if ((flags[c] & SpecialLowerFlag) != 0 || char.IsSurrogate(c))
+            {
+                tokens.RemoveRange(firstToken, tokens.Count - firstToken);
+                int n = Lower(text, ref buffer);
+                Tokenize(buffer.AsSpan(0, n), tokens);
+                return n;
+            }
+
+            char lc = lower[c];
+            output[i] = lc;
+            if ((flags[lc] & WordFlag) != 0)
+            {
+                if (runStart < 0)
+                {
+                    runStart = i;
+                }
+            }
+            else if (runStart >= 0)
+            {
+                if (i - runStart >= 2)
+                {
+                    tokens.Add((runStart, i - runStart));
+                }
+
+                runStart = -1;
+            }
+        }
+
+        if (runStart >= 0 && text.Length - runStart >= 2)
+        {
+            tokens.Add((runStart, text.Length - runStart));
+        }
+
+        return text.Length;
+    }
+
+    /// <summary>
     /// Finds the tokens of <paramref name="text"/>: appends the start and length (in UTF-16 units) of each maximal
     /// run of word characters that is at least two code points long.
     /// </summary>

@@ -49,6 +49,58 @@ internal static class CliProcess
     }
 
     public static Result Run(params string[] args) => Run(TestPaths.Root, args);
+
+    /// <summary>Runs one shell line with <c>nmf</c> defined as the built program.</summary>
+    public static Result RunShell(string workingDirectory, string line, int timeoutSeconds = 120)
+    {
+        string cli = Path.Combine(AppContext.BaseDirectory, "Nmf.Cli.dll");
+        var start = new ProcessStartInfo("bash") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"set -o pipefail; nmf() {{ dotnet '{cli}' \"$@\"; }}; {line}");
+        using var p = Process.Start(start)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(timeoutSeconds * 1000))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException(line);
+        }
+
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>
+    /// Starts nmf, waits until <paramref name="ready"/> holds (and a moment more), sends SIGINT as Ctrl-C does, and
+    /// returns how the process ended.
+    /// </summary>
+    public static Result RunAndInterrupt(string workingDirectory, IEnumerable<string> args, Func<bool> ready)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = workingDirectory };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Nmf.Cli.dll"));
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(start)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        while (!ready() && clock.Elapsed < TimeSpan.FromSeconds(60) && !p.HasExited)
+        {
+            Thread.Sleep(50);
+        }
+
+        Thread.Sleep(500);
+        Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        if (!p.WaitForExit(30_000))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException("nmf did not stop after SIGINT");
+        }
+
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
 }
 
 /// <summary>A temporary folder for one test, removed afterwards.</summary>

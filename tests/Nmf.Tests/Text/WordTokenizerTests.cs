@@ -52,3 +52,26 @@ public class WordTokenizerTests
         Assert.NotEqual(stable, expected);
     }
 }
+
+public class WordTokenizerFusedPathTests
+{
+    [Theory]
+    [InlineData("Plain ASCII text, with Some CAPITALS and 42 numbers_here.")]
+    [InlineData("Naïve CAFÉ_au-lait x 1a ǅemo x² İSTANBUL ΟΔΟΣ ΣΑΣ. a\u0301b 𝐀𝐁 ⅫⅠ under_score ‿join 中文 ١٢٣")]
+    [InlineData("ends with a word")]
+    [InlineData("x")]
+    [InlineData("")]
+    public void OnePassEqualsLowerThenTokenize(string text)
+    {
+        var twoPass = new char[1];
+        int n = WordTokenizer.Lower(text, ref twoPass);
+        var expected = new List<(int Start, int Length)>();
+        WordTokenizer.Tokenize(twoPass.AsSpan(0, n), expected);
+
+        var onePass = new char[1];
+        var actual = new List<(int Start, int Length)>();
+        int m = WordTokenizer.LowerAndTokenize(text, ref onePass, actual);
+        Assert.Equal(new string(twoPass, 0, n), new string(onePass, 0, m));
+        Assert.Equal(expected, actual);
+    }
+}
