@@ -162,11 +162,19 @@ public static class ConsensusNmf
             throw new ArgumentOutOfRangeException(nameof(options), $"max iterations must be at least 1, got {options.MaxIter}.");
         }
 
+        CheckValues(x, allowMissing: false);
+    }
+
+    /// <summary>Throws unless every entry is finite and non-negative (or NaN, a missing entry, when allowed).</summary>
+    internal static void CheckValues<T>(DenseMatrix<T> x, bool allowMissing) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         for (int i = 0; i < x.Data.Length; i++)
         {
-            if (!(x.Data[i] >= T.Zero) || T.IsInfinity(x.Data[i]))
+            T v = x.Data[i];
+            if (!(v >= T.Zero && T.IsFinite(v)) && !(allowMissing && T.IsNaN(v)))
             {
-                throw new NmfInputException($"X[{(i / x.Cols) + 1}, {(i % x.Cols) + 1}] = {x.Data[i]}: NMF needs finite non-negative data.");
+                throw new NmfInputException($"X[{(i / x.Cols) + 1}, {(i % x.Cols) + 1}] = {v}: NMF needs finite non-negative data"
+                    + (allowMissing ? " (NaN marks a missing entry)." : "; missing entries (NaN) need the masked solver (--missing nan)."));
             }
         }
     }

@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Nmf.Losses;
 using Nmf.Matrices;
 
@@ -113,6 +115,12 @@ internal sealed class Brunet : INmfSolver
     private static void UpdateW<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] hRowSums)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (w.Cols <= FusedMaxRank && Vector512.IsHardwareAccelerated)
+        {
+            FusedUpdateW(x, w, h, hRowSums);
+            return;
+        }
+
         int k = w.Cols, m = x.Cols, block = BlockWidth<T>();
         Span<T> quotient = new T[Math.Min(block, m)];
         Span<T> sums = stackalloc T[k];
@@ -142,6 +150,12 @@ internal sealed class Brunet : INmfSolver
     private static void UpdateH<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] wColSums)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (w.Cols <= FusedMaxRank && Vector512.IsHardwareAccelerated)
+        {
+            FusedUpdateH(x, w, h, wColSums);
+            return;
+        }
+
         int k = w.Cols, m = x.Cols, block = BlockWidth<T>();
         var quotient = new T[Math.Min(block, m)];
         var sums = new T[k * Math.Min(block, m)];
@@ -167,6 +181,143 @@ internal sealed class Brunet : INmfSolver
                 var hc = h.Data.AsSpan((c * m) + start, width);
                 TensorPrimitives.Multiply(hc, sums.AsSpan(c * width, width), hc);
                 TensorPrimitives.Multiply(hc, T.One / wColSums[c], hc);
+            }
+        }
+    }
+
+    /// <summary>Largest k of the fused kernels, which keep every component's vectors in registers.</summary>
+    private const int FusedMaxRank = 4;
+
+    /// <summary>
+    /// <see cref="UpdateW"/> for k ≤ 4 in one pass with 512-bit vectors: per row, the quotient of each block of columns
+    /// is formed and consumed in registers. Absent components (c ≥ k) have zero weight and zero basis and add nothing.
+    /// </summary>
+    private static void FusedUpdateW<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] hRowSums)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = w.Cols, m = x.Cols, lanes = Vector512<T>.Count, end = m - (m % lanes);
+        ref T h0 = ref MemoryMarshal.GetArrayDataReference(h.Data);
+        ref T x0 = ref MemoryMarshal.GetArrayDataReference(x.Data);
+        nuint r1 = (nuint)(Math.Min(1, k - 1) * m), r2 = (nuint)(Math.Min(2, k - 1) * m), r3 = (nuint)(Math.Min(3, k - 1) * m);
+        Span<T> weights = stackalloc T[FusedMaxRank];
+        for (int s = 0; s < x.Rows; s++)
+        {
+            weights.Clear();
+            w.Row(s).CopyTo(weights);
+            Vector512<T> w0 = Vector512.Create(weights[0]), w1 = Vector512.Create(weights[1]), w2 = Vector512.Create(weights[2]), w3 = Vector512.Create(weights[3]);
+            Vector512<T> a0 = Vector512<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            nuint row = (nuint)s * (nuint)m;
+            for (int j = 0; j < end; j += lanes)
+            {
+                nuint o = (nuint)j;
+                Vector512<T> v0 = Vector512.LoadUnsafe(ref h0, o), v1 = Vector512.LoadUnsafe(ref h0, r1 + o);
+                Vector512<T> v2 = Vector512.LoadUnsafe(ref h0, r2 + o), v3 = Vector512.LoadUnsafe(ref h0, r3 + o);
+                var wh = (w0 * v0) + (w1 * v1) + (w2 * v2) + (w3 * v3);
+                var q = Vector512.LoadUnsafe(ref x0, row + o) / wh;
+                a0 += v0 * q;
+                a1 += v1 * q;
+                a2 += v2 * q;
+                a3 += v3 * q;
+            }
+
+            Span<T> sums = [Vector512.Sum(a0), Vector512.Sum(a1), Vector512.Sum(a2), Vector512.Sum(a3)];
+            var xs = x.Row(s);
+            for (int j = end; j < m; j++)
+            {
+                T wh = T.Zero;
+                for (int c = 0; c < k; c++)
+                {
+                    wh += weights[c] * h.Data[(c * m) + j];
+                }
+
+                T q = xs[j] / wh;
+                for (int c = 0; c < k; c++)
+                {
+                    sums[c] += h.Data[(c * m) + j] * q;
+                }
+            }
+
+            var ws = w.Row(s);
+            for (int c = 0; c < k; c++)
+            {
+                ws[c] *= sums[c] / hRowSums[c];
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="UpdateH"/> for k ≤ 4 in one pass with 512-bit vectors: per block of columns, the sums over samples
+    /// stay in registers and the block of H is overwritten once all samples are done.
+    /// </summary>
+    private static void FusedUpdateH<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] wColSums)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = w.Cols, m = x.Cols, n = x.Rows, lanes = Vector512<T>.Count, end = m - (m % lanes);
+        ref T h0 = ref MemoryMarshal.GetArrayDataReference(h.Data);
+        ref T x0 = ref MemoryMarshal.GetArrayDataReference(x.Data);
+        var weights = new T[n * FusedMaxRank];   // W padded to 4 columns with zeros
+        for (int s = 0; s < n; s++)
+        {
+            w.Row(s).CopyTo(weights.AsSpan(s * FusedMaxRank));
+        }
+
+        ref T p0 = ref MemoryMarshal.GetArrayDataReference(weights);
+        nuint r1 = (nuint)(Math.Min(1, k - 1) * m), r2 = (nuint)(Math.Min(2, k - 1) * m), r3 = (nuint)(Math.Min(3, k - 1) * m);
+        Span<T> scale = stackalloc T[FusedMaxRank];
+        for (int c = 0; c < k; c++)
+        {
+            scale[c] = T.One / wColSums[c];
+        }
+
+        for (int j = 0; j < end; j += lanes)
+        {
+            nuint o = (nuint)j;
+            Vector512<T> v0 = Vector512.LoadUnsafe(ref h0, o), v1 = Vector512.LoadUnsafe(ref h0, r1 + o);
+            Vector512<T> v2 = Vector512.LoadUnsafe(ref h0, r2 + o), v3 = Vector512.LoadUnsafe(ref h0, r3 + o);
+            Vector512<T> a0 = Vector512<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            for (int s = 0; s < n; s++)
+            {
+                nuint p = (nuint)(s * FusedMaxRank);
+                Vector512<T> w0 = Vector512.Create(Unsafe.Add(ref p0, p)), w1 = Vector512.Create(Unsafe.Add(ref p0, p + 1));
+                Vector512<T> w2 = Vector512.Create(Unsafe.Add(ref p0, p + 2)), w3 = Vector512.Create(Unsafe.Add(ref p0, p + 3));
+                var wh = (w0 * v0) + (w1 * v1) + (w2 * v2) + (w3 * v3);
+                var q = Vector512.LoadUnsafe(ref x0, ((nuint)s * (nuint)m) + o) / wh;
+                a0 += w0 * q;
+                a1 += w1 * q;
+                a2 += w2 * q;
+                a3 += w3 * q;
+            }
+
+            Span<Vector512<T>> result = [v0 * a0 * Vector512.Create(scale[0]), v1 * a1 * Vector512.Create(scale[1]),
+                v2 * a2 * Vector512.Create(scale[2]), v3 * a3 * Vector512.Create(scale[3])];
+            for (int c = 0; c < k; c++)
+            {
+                result[c].StoreUnsafe(ref h0, ((nuint)c * (nuint)m) + o);
+            }
+        }
+
+        Span<T> tails = stackalloc T[FusedMaxRank];
+        for (int j = end; j < m; j++)
+        {
+            tails.Clear();
+            for (int s = 0; s < n; s++)
+            {
+                T wh = T.Zero;
+                for (int c = 0; c < k; c++)
+                {
+                    wh += weights[(s * FusedMaxRank) + c] * h.Data[(c * m) + j];
+                }
+
+                T q = x.Data[(s * m) + j] / wh;
+                for (int c = 0; c < k; c++)
+                {
+                    tails[c] += weights[(s * FusedMaxRank) + c] * q;
+                }
+            }
+
+            for (int c = 0; c < k; c++)
+            {
+                h.Data[(c * m) + j] *= tails[c] * scale[c];
             }
         }
     }
