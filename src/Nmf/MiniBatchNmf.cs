@@ -229,7 +229,7 @@ public sealed class MiniBatchNmf<T> where T : unmanaged, IFloatingPointIeee754<T
 
         int batchSize = Math.Min(Options.BatchSize, n);
         Rho = Math.Pow(Options.ForgetFactor, (double)batchSize / n);
-        var (w, h) = InitialFactors(inMemory, w0, h0, n, m);
+        var (w, h) = InitialFactors(inMemory, w0, h0, n, m, source);
         var hPrevious = h.Clone();
         ComponentsNumerator = h.Clone();
         ComponentsDenominator = Ones(h.Rows, h.Cols);
@@ -359,7 +359,7 @@ public sealed class MiniBatchNmf<T> where T : unmanaged, IFloatingPointIeee754<T
         // scikit-learn: necessary for stability with beta_loss < 1
         if (Beta < 1)
         {
-            ZeroBelow(w.Data, T.CreateChecked(MiniBatchMultiplicativeUpdate.Float64Epsilon));
+            ZeroBelow(w.Data, NumericGuards<T>.ClipThreshold);
         }
 
         var (sumW, sumW2) = MiniBatchMultiplicativeUpdate.Sums(w.Data);
@@ -370,7 +370,7 @@ public sealed class MiniBatchNmf<T> where T : unmanaged, IFloatingPointIeee754<T
         MiniBatchMultiplicativeUpdate.UpdateHOnline(x, w, h, Beta, l1H, l2H, Gamma, ComponentsNumerator!, ComponentsDenominator!, Rho, Threads);
         if (Beta <= 1)
         {
-            ZeroBelow(h.Data, T.CreateChecked(MiniBatchMultiplicativeUpdate.Float64Epsilon));
+            ZeroBelow(h.Data, NumericGuards<T>.ClipThreshold);
         }
 
         return cost;
@@ -432,18 +432,44 @@ public sealed class MiniBatchNmf<T> where T : unmanaged, IFloatingPointIeee754<T
     private (DenseMatrix<T> W, DenseMatrix<T> H) InitialFactors(IMatrix<T> x, DenseMatrix<T>? w0, DenseMatrix<T>? h0)
         => InitialFactors(x, w0, h0, x.Rows, x.Cols);
 
-    private (DenseMatrix<T> W, DenseMatrix<T> H) InitialFactors(IMatrix<T>? x, DenseMatrix<T>? w0, DenseMatrix<T>? h0, int n, int m)
+    /// <summary>
+    /// scikit-learn's <c>_check_w_h</c>: the given W0 and H0 for <see cref="NmfInit.Custom"/>, otherwise
+    /// <see cref="Init.NmfInitializer"/> on the data in memory. Streamed data (<paramref name="x"/> null) can only
+    /// start at random (the default for streams), from the mean summed over one pass of <paramref name="stream"/>.
+    /// </summary>
+    private (DenseMatrix<T> W, DenseMatrix<T> H) InitialFactors(IMatrix<T>? x, DenseMatrix<T>? w0, DenseMatrix<T>? h0, int n, int m, IRowBatchSource<T>? stream = null)
     {
         int k = Options.NComponents;
-        if (Options.Init != NmfInit.Custom)
+        if (Options.Init == NmfInit.Custom)
         {
-            throw new ArgumentException($"Init = {Options.Init}: MiniBatchNmf starts from given factors; use Init = Custom with W0 and H0.", nameof(Options.Init));
+            CheckStart(h0, k, m, "H0");
+            CheckStart(w0, n, k, "W0");
+            return (w0!.Clone(), h0!.Clone());
         }
 
-        _ = x;
-        CheckStart(h0, k, m, "H0");
-        CheckStart(w0, n, k, "W0");
-        return (w0!.Clone(), h0!.Clone());
+        if (w0 is not null || h0 is not null)
+        {
+            throw new ArgumentException($"W0 and H0 are used only with Init = Custom, not {Options.Init}.", nameof(w0));
+        }
+
+        if (x is not null)
+        {
+            return Init.NmfInitializer.Initialize(x, k, Options.Init, Options.RandomState, Threads);
+        }
+
+        if (Options.Init is not (NmfInit.Auto or NmfInit.Random))
+        {
+            throw new NmfInputException($"init {Options.Init.ToString().ToLowerInvariant()} needs the whole matrix in memory; a streamed fit starts from random or custom factors.");
+        }
+
+        double sum = 0;
+        foreach (var batch in stream!.ReadBatches(Math.Min(Options.BatchSize, n)))
+        {
+            sum += MiniBatchMultiplicativeUpdate.SumOf(batch);
+        }
+
+        T mean = T.CreateChecked(sum / ((double)n * m));
+        return Init.NmfInitializer.RandomInit(mean, n, m, k, Init.NumpyRandomState.FromSeed(Options.RandomState));
     }
 
     private static void CheckStart(DenseMatrix<T>? a, int rows, int cols, string name)

@@ -33,26 +33,6 @@ public sealed class NmfEstimator<T> where T : unmanaged, IFloatingPointIeee754<T
         Options = options;
     }
 
-    /// <summary>
-    /// An estimator holding saved components H (k x m), ready for <see cref="Transform"/> and
-    /// <see cref="InverseTransform"/> without refitting (for example a model written to disk earlier).
-    /// </summary>
-    /// <param name="options">The options of the original fit (solver, loss, penalties, tol, max_iter).</param>
-    /// <param name="components">H, k x m, non-negative; k must equal <see cref="NmfOptions.NComponents"/>.</param>
-    /// <returns>The estimator; <see cref="W"/> stays unavailable.</returns>
-    public static NmfEstimator<T> FromComponents(NmfOptions options, DenseMatrix<T> components)
-    {
-        ArgumentNullException.ThrowIfNull(components);
-        var estimator = new NmfEstimator<T>(options);
-        if (components.Rows != options.NComponents)
-        {
-            throw new NmfInputException($"the components have {components.Rows} rows, but n_components is {options.NComponents}.");
-        }
-
-        estimator._h = components.Clone();
-        return estimator;
-    }
-
     /// <summary>The parameters of the fit.</summary>
     public NmfOptions Options { get; }
 

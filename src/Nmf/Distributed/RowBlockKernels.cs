@@ -265,7 +265,7 @@ internal static class RowBlockKernels
     private static void ClipBelow<T>(T[] values)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T threshold = T.CreateChecked(MiniBatchMultiplicativeUpdate.Float64Epsilon);
+        T threshold = NumericGuards<T>.ClipThreshold;
         for (int p = 0; p < values.Length; p++)
         {
             if (values[p] < threshold)

@@ -149,10 +149,18 @@ public static class NmfInitializer
 
     private static (DenseMatrix<T> W, DenseMatrix<T> H) RandomInit<T>(IMatrix<T> x, int k, NumpyRandomState rng)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => RandomInit(Mean(x), x.Rows, x.Cols, k, rng);
+
+    /// <summary>
+    /// scikit-learn's random init from the mean of X alone (for data streamed in row batches, whose mean is summed
+    /// batch by batch): sqrt(mean / k) · |N(0, 1)|, H drawn before W.
+    /// </summary>
+    internal static (DenseMatrix<T> W, DenseMatrix<T> H) RandomInit<T>(T mean, int n, int m, int k, NumpyRandomState rng)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T avg = T.Sqrt(Mean(x) / T.CreateChecked(k));
-        var h = new DenseMatrix<T>(k, x.Cols);
-        var w = new DenseMatrix<T>(x.Rows, k);
+        T avg = T.Sqrt(mean / T.CreateChecked(k));
+        var h = new DenseMatrix<T>(k, m);
+        var w = new DenseMatrix<T>(n, k);
 
         // standard_normal(...).astype(X.dtype) then avg * ... then abs: H first, then W.
         foreach (var target in new[] { h.Data, w.Data })

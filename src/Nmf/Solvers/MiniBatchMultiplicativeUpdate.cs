@@ -18,13 +18,7 @@ internal static class MiniBatchMultiplicativeUpdate
     private const int ChunkValues = 1 << 20;
 
     /// <summary>scikit-learn's module-wide EPSILON: the machine epsilon of float32, used for every dtype.</summary>
-    public static T Epsilon<T>() where T : unmanaged, IFloatingPointIeee754<T> => T.CreateChecked(Float32Epsilon);
-
-    /// <summary>The machine epsilon of float32, 2^-23.</summary>
-    public const double Float32Epsilon = 1.1920928955078125e-07;
-
-    /// <summary>The machine epsilon of float64, 2^-52 (scikit-learn's threshold for zeroing tiny factors).</summary>
-    public const double Float64Epsilon = 2.220446049250313e-16;
+    public static T Epsilon<T>() where T : unmanaged, IFloatingPointIeee754<T> => NumericGuards<T>.Epsilon;
 
     /// <summary>
     /// The exponent gamma of the majorisation-minimisation step (Févotte &amp; Idier 2011, Table 2):
@@ -175,134 +169,14 @@ internal static class MiniBatchMultiplicativeUpdate
     }
 
     /// <summary>
-    /// The beta-divergence D_β(X | WH) of a batch, as scikit-learn's <c>_beta_divergence</c> (sparse X: WH only at
-    /// the non-zeros, Frobenius by the trace identity). It is additive over row blocks, so a whole-data value is
-    /// the sum over batches.
+    /// The beta-divergence D_β(X | WH) of a batch (scikit-learn's <c>_beta_divergence</c>, <see cref="Losses.BetaDivergence.Compute"/>).
+    /// It is additive over row blocks, so a whole-data value is the sum over batches.
     /// </summary>
     public static double BetaDivergence<T>(IMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, double beta, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = x.Rows, m = x.Cols, k = h.Rows;
-        if (beta == 2)
-        {
-            if (x is CsrMatrix<T> sx)
-            {
-                double normX = 0;
-                foreach (T v in sx.Values)
-                {
-                    normX += double.CreateChecked(v) * double.CreateChecked(v);
-                }
-
-                var wtw = new DenseMatrix<T>(k, k);
-                Products.GramCols(w, wtw, threads);
-                var hht = new DenseMatrix<T>(k, k);
-                Products.GramRows(h, hht, threads);
-                double normWh = Dot(wtw.Data, hht.Data);
-                var xht = new DenseMatrix<T>(n, k);
-                Products.XHt(sx, h, xht, threads);
-                double cross = Dot(xht.Data, w.Data);
-                return (normX + normWh - (2.0 * cross)) / 2.0;
-            }
-
-            double res = 0;
-            ForEachWhChunk(x, w, h, threads, (start, xChunk, whChunk) =>
-            {
-                var xd = (DenseMatrix<T>)xChunk;
-                for (int p = 0; p < whChunk.Data.Length; p++)
-                {
-                    double d = double.CreateChecked(xd.Data[p] - whChunk.Data[p]);
-                    res += d * d;
-                }
-            });
-            return res / 2.0;
-        }
-
-        double eps = Float32Epsilon;
-        double sumXLogDiv = 0, sumX = 0, sumDiv = 0, sumLogDiv = 0, sumXPow = 0, sumXWh = 0, sumWhBeta = 0;
-        void Term(double xv, double whv)
-        {
-            if (!(xv > eps))
-            {
-                return;
-            }
-
-            if (whv == 0)
-            {
-                whv = eps;
-            }
-
-            if (beta == 1)
-            {
-                sumXLogDiv += xv * Math.Log(xv / whv);
-                sumX += xv;
-            }
-            else if (beta == 0)
-            {
-                double div = xv / whv;
-                sumDiv += div;
-                sumLogDiv += Math.Log(div);
-            }
-            else
-            {
-                sumXPow += Math.Pow(xv, beta);
-                sumXWh += xv * Math.Pow(whv, beta - 1);
-            }
-        }
-
-        if (x is CsrMatrix<T> s)
-        {
-            var values = new T[s.Values.Length];
-            Products.Sampled(s, w, h, values, threads);
-            for (int p = 0; p < values.Length; p++)
-            {
-                Term(double.CreateChecked(s.Values[p]), double.CreateChecked(values[p]));
-            }
-        }
-
-        bool sparse = x is CsrMatrix<T>;
-        if (!sparse || (beta != 1 && beta != 0))
-        {
-            ForEachWhChunk(x, w, h, threads, (start, xChunk, whChunk) =>
-            {
-                for (int p = 0; p < whChunk.Data.Length; p++)
-                {
-                    double whv = double.CreateChecked(whChunk.Data[p]);
-                    if (beta != 1 && beta != 0)
-                    {
-                        sumWhBeta += Math.Pow(whv, beta);
-                    }
-
-                    if (!sparse)
-                    {
-                        Term(double.CreateChecked(((DenseMatrix<T>)xChunk).Data[p]), whv);
-                    }
-                }
-            });
-        }
-
-        if (beta == 1)
-        {
-            double sumWh = 0;
-            for (int c = 0; c < k; c++)
-            {
-                double colW = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    colW += double.CreateChecked(w[i, c]);
-                }
-
-                sumWh += colW * double.CreateChecked(Sum(h.Row(c)));
-            }
-
-            return sumXLogDiv + sumWh - sumX;
-        }
-
-        if (beta == 0)
-        {
-            return sumDiv - ((double)n * m) - sumLogDiv;
-        }
-
-        return (sumXPow - (beta * sumXWh) + (sumWhBeta * (beta - 1))) / (beta * (beta - 1));
+        _ = threads;
+        return Losses.BetaDivergence.Compute(x, w, h, beta);
     }
 
     /// <summary>
@@ -346,8 +220,8 @@ internal static class MiniBatchMultiplicativeUpdate
         return Math.Sqrt(num) / Math.Sqrt(den);
     }
 
-    /// <summary>Mean of all n·m entries of X (implicit zeros of a sparse X included), in double.</summary>
-    public static double Mean<T>(IMatrix<T> x) where T : unmanaged, IFloatingPointIeee754<T> => SumOf(x) / ((double)x.Rows * x.Cols);
+    /// <summary>Mean of all n·m entries of X as NumPy computes <c>X.mean()</c> (pairwise summation).</summary>
+    public static double Mean<T>(IMatrix<T> x) where T : unmanaged, IFloatingPointIeee754<T> => double.CreateChecked(Init.NmfInitializer.Mean(x));
 
     /// <summary>Sum of the stored entries of X, in double.</summary>
     public static double SumOf<T>(IMatrix<T> x) where T : unmanaged, IFloatingPointIeee754<T>
@@ -407,19 +281,12 @@ internal static class MiniBatchMultiplicativeUpdate
         }
     }
 
-    /// <summary>
-    /// x^e with NumPy's fast paths for in-place scalar powers (e = 1, −1, 0.5, 2 are computed exactly as
-    /// identity, reciprocal, square root and square), so the rounding follows NumPy's.
-    /// </summary>
-    public static T Power<T>(T x, T e, double exponent) where T : unmanaged, IFloatingPointIeee754<T> => exponent switch
+    /// <summary>x^e as NumPy evaluates an in-place scalar power (see <see cref="NumericGuards{T}.Power"/>).</summary>
+    public static T Power<T>(T x, T e, double exponent) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        1.0 => x,
-        -1.0 => T.One / x,
-        0.5 => T.Sqrt(x),
-        2.0 => x * x,
-        0.0 => T.One,
-        _ => T.Pow(x, e),
-    };
+        _ = exponent;
+        return NumericGuards<T>.Power(x, e);
+    }
 
     /// <summary>
     /// X ∘ (WH)^(β−2) at X's entries (only the non-zeros of a sparse X), zeros of WH replaced by EPSILON where
@@ -585,16 +452,5 @@ internal static class MiniBatchMultiplicativeUpdate
         {
             target[p] += source[p];
         }
-    }
-
-    private static double Dot<T>(T[] a, T[] b) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        double s = 0;
-        for (int p = 0; p < a.Length; p++)
-        {
-            s += double.CreateChecked(a[p]) * double.CreateChecked(b[p]);
-        }
-
-        return s;
     }
 }

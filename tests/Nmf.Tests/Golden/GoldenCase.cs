@@ -56,9 +56,12 @@ internal sealed class GoldenCase
     public int NIter => Json.GetProperty("n_iter").GetInt32();
 
     /// <summary>Loads case <paramref name="name"/>.</summary>
-    public static GoldenCase Load(string name)
+    public static GoldenCase Load(string name) => LoadFrom(Path.Combine(Root, name));
+
+    /// <summary>Loads the case in <paramref name="folder"/> (any folder laid out like a golden case).</summary>
+    public static GoldenCase LoadFrom(string folder)
     {
-        string folder = Path.Combine(Root, name);
+        string name = Path.GetFileName(folder);
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "case.json")));
         return new GoldenCase(name, folder, doc.RootElement.Clone());
     }
@@ -74,7 +77,7 @@ internal sealed class GoldenCase
         return DataCache.GetOrAdd(Path.GetFullPath(path), ReadData);
     }
 
-    /// <summary>A factor CSV of the folder (W0, H0, Winit, Hinit, W, H), or null if the case has none.</summary>
+    /// <summary>A CSV of the folder (W0, H0, Winit, Hinit, W, H, Xnew, Wnew), or null if the case has none.</summary>
     public DenseMatrix<double>? Factor(string name)
     {
         string path = Path.Combine(Folder, name + ".csv");

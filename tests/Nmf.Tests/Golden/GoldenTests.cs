@@ -54,7 +54,7 @@ public class GoldenTests
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var est = new NmfEstimator<T>(c.Options() with { Threads = threads });
-        est.Fit(Convert<T>(c.X()), c.Factor("W0")?.Convert<T>(), c.Factor("H0")?.Convert<T>());
+        est.Fit(Convert<T>(c.X()), c.Factor("W0")?.Convert<T>(), c.Factor("H0")?.Convert<T>(), cancellationToken: TestContext.Current.CancellationToken);
         return est;
     }
 

@@ -8,18 +8,20 @@ namespace Nmf.Tests.MiniBatch;
 /// reference/make_reference.py). Double: W, H within 1e-9 relative (the cases reach about 1e-13), same n_iter and
 /// n_steps, reconstruction error within 1e-9 relative; on the reference machine every case agrees to 1e-15
 /// (8e-16 at most, 0 for beta = 2, whose products sum in the same order as NumPy's BLAS). Float: 1e-4 relative
-/// allowed for other BLAS orders; bit-identical on the reference machine.
+/// allowed for other BLAS orders; bit-identical on the reference machine. The default (NNDSVDa) start: 1e-7
+/// (3.5e-9 reached; the SVD agrees with LAPACK's to about 1e-13 and the updates amplify it).
 /// </summary>
 public class MiniBatchReferenceTests
 {
     private const double DoubleTolerance = 1e-9;
     private const double FloatTolerance = 1e-4;
+    private const double NndsvdTolerance = 1e-7;
 
     public static TheoryData<string> FitCases() =>
     [
         "digits-frobenius", "digits-kl", "digits-beta0.5", "digits-beta3", "faces-is", "digits-fresh-restarts",
         "digits-regularised", "digits-early-stop", "digits-tol-stop", "austen-sparse-frobenius", "austen-sparse-kl",
-        "austen-sparse-beta1.5",
+        "austen-sparse-beta1.5", "digits-init-random", "digits-init-default",
     ];
 
     [Theory]
@@ -29,14 +31,19 @@ public class MiniBatchReferenceTests
         var c = ReferenceCase.Load(name);
         var x = c.Matrix<double>(c.Json.GetProperty("X").GetString()!);
         var model = new MiniBatchNmf<double>(c.Options());
-        var w = model.FitTransform(x, c.Dense<double>("W0.csv"), c.Dense<double>("H0.csv"), TestContext.Current.CancellationToken);
+        bool custom = File.Exists(Path.Combine(c.Dir, "W0.csv"));
+        var w = custom
+            ? model.FitTransform(x, c.Dense<double>("W0.csv"), c.Dense<double>("H0.csv"), TestContext.Current.CancellationToken)
+            : model.FitTransform(x, cancellationToken: TestContext.Current.CancellationToken);
 
+        // NNDSVD's start comes from an SVD that agrees with LAPACK's to about 1e-13; the mini-batches amplify it.
+        double tolerance = name == "digits-init-default" ? NndsvdTolerance : DoubleTolerance;
         Assert.Equal(c.Json.GetProperty("n_steps").GetInt32(), model.NSteps);
         Assert.Equal(c.Json.GetProperty("n_iter").GetInt32(), model.NIter);
-        Assert.InRange(ReferenceCase.RelativeDifference(model.Components, c.Dense<double>("H.csv")), 0, DoubleTolerance);
-        Assert.InRange(ReferenceCase.RelativeDifference(w, c.Dense<double>("W.csv")), 0, DoubleTolerance);
+        Assert.InRange(ReferenceCase.RelativeDifference(model.Components, c.Dense<double>("H.csv")), 0, tolerance);
+        Assert.InRange(ReferenceCase.RelativeDifference(w, c.Dense<double>("W.csv")), 0, tolerance);
         double err = c.Json.GetProperty("reconstruction_err").GetDouble();
-        Assert.InRange(Math.Abs(model.ReconstructionError - err) / err, 0, DoubleTolerance);
+        Assert.InRange(Math.Abs(model.ReconstructionError - err) / err, 0, tolerance);
 
         if (c.Json.TryGetProperty("Xnew", out var xnew))
         {

@@ -49,7 +49,15 @@ internal sealed class ReferenceCase
         return new MiniBatchNmfOptions
         {
             NComponents = Json.GetProperty("n_components").GetInt32(),
-            Init = NmfInit.Custom,
+            Init = p.TryGetProperty("init", out var init) ? init.GetString() switch
+            {
+                "random" => NmfInit.Random,
+                "nndsvd" => NmfInit.Nndsvd,
+                "nndsvda" => NmfInit.Nndsvda,
+                "nndsvdar" => NmfInit.Nndsvdar,
+                _ => NmfInit.Custom,
+            } : File.Exists(Path.Combine(Dir, "W0.csv")) ? NmfInit.Custom : NmfInit.Auto,
+            RandomState = (int?)Num("random_state"),
             BatchSize = (int)(Num("batch_size") ?? defaults.BatchSize),
             BetaLoss = beta,
             Tol = Num("tol") ?? defaults.Tol,

@@ -84,6 +84,31 @@ def fit_case(name, x, k, params, seed=0, dtype=np.float64, xnew=None):
     print(name, case["n_iter"], case["n_steps"], case["reconstruction_err"])
 
 
+def init_case(name, x, k, params):
+    """A fit from one of sklearn's own initialisations (params holds init and random_state)."""
+    folder = os.path.join(HERE, name)
+    os.makedirs(folder, exist_ok=True)
+    est = MiniBatchNMF(n_components=k, **params)
+    w = est.fit_transform(x)
+    case = {
+        "sklearn": sklearn.__version__,
+        "kind": "fit",
+        "dtype": "float64",
+        "X": save_x(folder, "X", x),
+        "shape": list(x.shape),
+        "n_components": k,
+        "params": params,
+        "n_iter": int(est.n_iter_),
+        "n_steps": int(est.n_steps_),
+        "reconstruction_err": float(est.reconstruction_err_),
+    }
+    write_dense(os.path.join(folder, "W.csv"), w)
+    write_dense(os.path.join(folder, "H.csv"), est.components_)
+    with open(os.path.join(folder, "case.json"), "w") as f:
+        json.dump(case, f, indent=1)
+    print(name, case["n_iter"], case["n_steps"], case["reconstruction_err"])
+
+
 def partial_fit_case(name, chunks, k, params, seed=0):
     folder = os.path.join(HERE, name)
     os.makedirs(folder, exist_ok=True)
@@ -147,6 +172,10 @@ def main():
              dict(batch_size=20, max_iter=4, beta_loss="kullback-leibler", **exact))
     fit_case("austen-sparse-beta1.5", austen, 4, dict(batch_size=25, max_iter=4, beta_loss=1.5, **exact))
     fit_case("digits-float32", x, 6, dict(batch_size=64, max_iter=5, **exact), dtype=np.float32)
+    init_case("digits-init-random", digits[:200], 5,
+              dict(init="random", random_state=3, batch_size=50, max_iter=4, tol=0.0, max_no_improvement=None))
+    init_case("digits-init-default", digits[:200], 5,
+              dict(batch_size=50, max_iter=4, tol=0.0, max_no_improvement=None))
     partial_fit_case("digits-partial-fit", [digits[0:100], digits[100:150], digits[150:400]], 6,
                      dict(batch_size=64, fresh_restarts_max_iter=9, tol=1e-4))
     partial_fit_case("digits-partial-fit-kl", [digits[0:80], digits[80:200]], 5,

@@ -1,0 +1,81 @@
+using System.Globalization;
+using Nmf.Matrices;
+using Xunit;
+
+namespace Nmf.Tests.MiniBatch;
+
+/// <summary>Row batches streamed from a CSV file give the in-memory fit; only one batch is parsed at a time.</summary>
+public class StreamingTests
+{
+    private static string WriteCsv(DenseMatrix<double> x, bool header)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"nmf-stream-{Guid.NewGuid():N}.csv");
+        var lines = new List<string>();
+        if (header)
+        {
+            lines.Add("name," + string.Join(",", Enumerable.Range(0, x.Cols).Select(j => $"f{j}")));
+        }
+
+        for (int i = 0; i < x.Rows; i++)
+        {
+            string cells = string.Join(",", x.Row(i).ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+            lines.Add(header ? $"row{i}," + cells : cells);
+        }
+
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void CsvStreamGivesTheInMemoryFit(bool header)
+    {
+        var c = ReferenceCase.Load("digits-frobenius");
+        var x = c.Dense<double>("X.csv");
+        string path = WriteCsv(x, header);
+        try
+        {
+            var source = new CsvRowBatches<double>(path);
+            Assert.Equal(x.Rows, source.Rows);
+            Assert.Equal(x.Cols, source.Cols);
+            var options = c.Options() with { Init = NmfInit.Random, RandomState = 4 };
+            var inMemory = new MiniBatchNmf<double>(options).Fit(x, cancellationToken: TestContext.Current.CancellationToken);
+            var streamed = new MiniBatchNmf<double>(options).Fit(source, cancellationToken: TestContext.Current.CancellationToken);
+            Assert.Equal(inMemory.NSteps, streamed.NSteps);
+            Assert.InRange(ReferenceCase.RelativeDifference(streamed.Components, inMemory.Components), 0, 1e-12);
+            Assert.InRange(ReferenceCase.RelativeDifference(streamed.W, inMemory.W), 0, 1e-12);
+            Assert.Equal(x.SliceRows(37, 5).Data, source.ReadRange(37, 5).Data);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void RaggedCsvNamesTheLine()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"nmf-stream-{Guid.NewGuid():N}.csv");
+        File.WriteAllLines(path, ["1,2,3", "4,5,6", "7,8"]);
+        try
+        {
+            var source = new CsvRowBatches<double>(path);
+            var e = Assert.Throws<NmfInputException>(() => source.ReadBatches(2).ToList());
+            Assert.Contains("line 3", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void StreamedFitRefusesNndsvd()
+    {
+        var x = ReferenceCase.Load("digits-frobenius").Dense<double>("X.csv");
+        var options = new MiniBatchNmfOptions { NComponents = 3, Init = NmfInit.Nndsvd, MaxIter = 2 };
+        var e = Assert.Throws<NmfInputException>(() => new MiniBatchNmf<double>(options).Fit(new MatrixRowBatches<double>(x), cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Contains("nndsvd", e.Message, StringComparison.Ordinal);
+    }
+}
