@@ -10,7 +10,7 @@ namespace Nmf.Cli;
 
 /// <summary>
 /// <c>nmf consensus INPUT -k 2..6 --runs 10 [--method brunet|lee|cd|mu] [--transpose] [--labels FILE] [--seed S] -o OUTDIR
-/// [--json]</c>: a rank survey with consensus clustering of the samples (rows), as R NMF's <c>nmf(x, 2:6, nrun = 10)</c>.
+/// [--json] [--missing nan]</c>: a rank survey with consensus clustering of the samples (rows), as R NMF's <c>nmf(x, 2:6, nrun = 10)</c>.
 /// </summary>
 internal static class ConsensusCommand
 {
@@ -25,13 +25,14 @@ internal static class ConsensusCommand
         var labelColumn = new Option<string?>("--label-column") { Description = "Column of --labels holding the class (name or 1-based number; default the second)." };
         var seed = new Option<long>("--seed") { Description = "Base seed of the random starts.", DefaultValueFactory = _ => 123456 };
         var maxIter = new Option<int>("--max-iter") { Description = "Most iterations per run.", DefaultValueFactory = _ => 2000 };
+        var missing = CrossvalCommand.MissingOption();
         var threads = CommonOptions.Threads();
         var output = CommonOptions.Output("Output folder: consensus-k{K}.csv/.png, clusters-k{K}.csv, survey.csv/.png, model.json.");
         var json = CommonOptions.Json();
         var inputFlags = new InputFlags();
         var command = new Command("consensus", "Rank survey by consensus clustering over several runs (Brunet et al. 2004).");
         command.Arguments.Add(input);
-        foreach (var option in new Option[] { ranks, runs, method, transpose, labels, labelColumn, seed, maxIter, threads, output, json })
+        foreach (var option in new Option[] { ranks, runs, method, transpose, labels, labelColumn, seed, maxIter, missing, threads, output, json })
         {
             command.Options.Add(option);
         }
@@ -54,7 +55,8 @@ internal static class ConsensusCommand
             }
 
             using var outDir = OutputDirectory.Prepare(parsed.GetValue(output)!, "--output");
-            var (x, names) = ReadSamples(parsed.GetValue(input)!, inputFlags.ToReadOptions(parsed), parsed.GetValue(transpose));
+            var readOptions = inputFlags.ToReadOptions(parsed) with { AllowMissing = CrossvalCommand.ParseMissing(parsed.GetValue(missing)) };
+            var (x, names) = ReadSamples(parsed.GetValue(input)!, readOptions, parsed.GetValue(transpose));
             int maxRank = Math.Min(x.Rows, x.Cols);
             if (rankList.Any(k => k > maxRank))
             {

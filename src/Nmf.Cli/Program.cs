@@ -9,6 +9,7 @@ var root = new RootCommand("nmf: non-negative matrix factorization (scikit-learn
     InfoCommand.Create(),
     TopicsCommand.Create(),
     ConsensusCommand.Create(),
+    CrossvalCommand.Create(),
 };
 
 return CliRuntime.Run(root, args);

@@ -110,6 +110,24 @@ internal static class ConsensusPlots
         return multiplot.Render(width, height).GetImageBytes(ImageFormat.Png);
     }
 
+    /// <summary>Cross-validation: test error of every replicate against the rank, with the mean per rank as a line.</summary>
+    public static byte[] CrossValidation(IReadOnlyList<CrossValidationScore> scores, int width = 800, int height = 500)
+    {
+        var plot = new Plot();
+        double[] ranks = [.. scores.Select(s => (double)s.Rank)], errors = [.. scores.Select(s => s.TestError)];
+        var points = plot.Add.ScatterPoints(ranks, errors);
+        points.LegendText = "replicates";
+        var means = scores.GroupBy(s => s.Rank).OrderBy(g => g.Key).ToList();
+        AddLine(plot, [.. means.Select(g => (double)g.Key)], [.. means.Select(g => g.Average(s => s.TestError))], "mean test error");
+        AddLine(plot, [.. means.Select(g => (double)g.Key)], [.. means.Select(g => g.Average(s => s.TrainError))], "mean train error");
+        plot.Title("Cross-validation on held-out entries");
+        plot.Axes.Bottom.Label.Text = "rank k";
+        plot.Axes.Left.Label.Text = "mean squared error";
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
+        plot.Legend.IsVisible = true;
+        return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+
     private static void AddLine(Plot plot, double[] ranks, double[] values, string legend)
     {
         var line = plot.Add.Scatter(ranks, values);

@@ -17,7 +17,8 @@ public static class ConsensusNmf
     /// <see cref="ConsensusOptions.Rank"/>, in parallel over runs; the result is identical for a given seed at any
     /// thread count. Each run starts from W and H drawn uniformly in [0, max X] (R NMF's "random" seed).
     /// </summary>
-    /// <param name="x">Non-negative data, samples x features.</param>
+    /// <param name="x">Non-negative data, samples x features. NaN marks a missing entry: runs then use the masked
+    /// multiplicative updates of the method's loss, which fit the observed entries only.</param>
     /// <param name="options">Rank, runs, method, seed.</param>
     /// <param name="cancellationToken">Cancels between iterations.</param>
     public static ConsensusResult<T> Run<T>(DenseMatrix<T> x, ConsensusOptions options, CancellationToken cancellationToken = default)
@@ -79,7 +80,7 @@ public static class ConsensusNmf
         T max = T.Zero;
         foreach (T v in x.Data)
         {
-            max = T.Max(max, v);
+            max = T.IsNaN(v) ? max : T.Max(max, v);
         }
 
         var random = new SplitMix64(SplitMix64.Mix(unchecked((ulong)seed)) ^ SplitMix64.Mix(unchecked((ulong)run + 0x9E3779B97F4A7C15UL)));
@@ -102,6 +103,18 @@ public static class ConsensusNmf
     {
         var (w, h) = RandomStart(x, options.Rank, options.Seed, run);
         var stopping = new MultiplicativeStopping(options.MaxIter, options.Tol, options.ConnectivityStop);
+        if (HasMissing(x))
+        {
+            // Missing entries: the masked updates of the method's loss (KL for brunet, Frobenius for lee and cd).
+            double beta = options.Method switch
+            {
+                NmfSolver.Brunet => 1.0,
+                NmfSolver.Mu when options.BetaLoss == 1.0 => 1.0,
+                _ => 2.0,
+            };
+            return (w, h, MaskedMultiplicativeUpdate.Fit(x, w, h, beta, stopping, cancellationToken));
+        }
+
         switch (options.Method)
         {
             case NmfSolver.Brunet:
@@ -138,7 +151,7 @@ public static class ConsensusNmf
             for (int j = 0; j < wh.Length; j++)
             {
                 double r = double.CreateChecked(xi[j] - wh[j]);
-                sum += r * r;
+                sum += T.IsNaN(xi[j]) ? 0 : r * r;
             }
         }
 
@@ -162,8 +175,10 @@ public static class ConsensusNmf
             throw new ArgumentOutOfRangeException(nameof(options), $"max iterations must be at least 1, got {options.MaxIter}.");
         }
 
-        CheckValues(x, allowMissing: false);
+        CheckValues(x, allowMissing: true);
     }
+
+    private static bool HasMissing<T>(DenseMatrix<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Array.Exists(x.Data, T.IsNaN);
 
     /// <summary>Throws unless every entry is finite and non-negative (or NaN, a missing entry, when allowed).</summary>
     internal static void CheckValues<T>(DenseMatrix<T> x, bool allowMissing) where T : unmanaged, IFloatingPointIeee754<T>

@@ -111,16 +111,38 @@ internal sealed class Brunet : INmfSolver
         TensorPrimitives.Divide(x.Data.AsSpan((s * m) + start, width), quotient, quotient);
     }
 
-    /// <summary>W[s, c] ← W[s, c] · (Σⱼ H[c, j] X[s, j] / (WH)[s, j]) / hRowSums[c], one sample row at a time.</summary>
+    /// <summary>W[s, c] ← W[s, c] · (Σⱼ H[c, j] X[s, j] / (WH)[s, j]) / hRowSums[c].</summary>
     private static void UpdateW<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] hRowSums)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (w.Cols <= FusedMaxRank && Vector512.IsHardwareAccelerated)
         {
             FusedUpdateW(x, w, h, hRowSums);
-            return;
         }
+        else
+        {
+            BlockedUpdateW(x, w, h, hRowSums);
+        }
+    }
 
+    /// <summary>H[c, j] ← H[c, j] · (Σₛ W[s, c] X[s, j] / (WH)[s, j]) / wColSums[c].</summary>
+    private static void UpdateH<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] wColSums)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (w.Cols <= FusedMaxRank && Vector512.IsHardwareAccelerated)
+        {
+            FusedUpdateH(x, w, h, wColSums);
+        }
+        else
+        {
+            BlockedUpdateH(x, w, h, wColSums);
+        }
+    }
+
+    /// <summary><see cref="UpdateW"/> for any k, one sample row at a time, in column blocks that stay in the L1 cache.</summary>
+    internal static void BlockedUpdateW<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] hRowSums)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         int k = w.Cols, m = x.Cols, block = BlockWidth<T>();
         Span<T> quotient = new T[Math.Min(block, m)];
         Span<T> sums = stackalloc T[k];
@@ -146,16 +168,10 @@ internal sealed class Brunet : INmfSolver
         }
     }
 
-    /// <summary>H[c, j] ← H[c, j] · (Σₛ W[s, c] X[s, j] / (WH)[s, j]) / wColSums[c], one block of columns at a time.</summary>
-    private static void UpdateH<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] wColSums)
+    /// <summary><see cref="UpdateH"/> for any k, one block of columns at a time.</summary>
+    internal static void BlockedUpdateH<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] wColSums)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (w.Cols <= FusedMaxRank && Vector512.IsHardwareAccelerated)
-        {
-            FusedUpdateH(x, w, h, wColSums);
-            return;
-        }
-
         int k = w.Cols, m = x.Cols, block = BlockWidth<T>();
         var quotient = new T[Math.Min(block, m)];
         var sums = new T[k * Math.Min(block, m)];
@@ -186,13 +202,13 @@ internal sealed class Brunet : INmfSolver
     }
 
     /// <summary>Largest k of the fused kernels, which keep every component's vectors in registers.</summary>
-    private const int FusedMaxRank = 4;
+    internal const int FusedMaxRank = 4;
 
     /// <summary>
     /// <see cref="UpdateW"/> for k ≤ 4 in one pass with 512-bit vectors: per row, the quotient of each block of columns
     /// is formed and consumed in registers. Absent components (c ≥ k) have zero weight and zero basis and add nothing.
     /// </summary>
-    private static void FusedUpdateW<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] hRowSums)
+    internal static void FusedUpdateW<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] hRowSums)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = w.Cols, m = x.Cols, lanes = Vector512<T>.Count, end = m - (m % lanes);
@@ -249,7 +265,7 @@ internal sealed class Brunet : INmfSolver
     /// <see cref="UpdateH"/> for k ≤ 4 in one pass with 512-bit vectors: per block of columns, the sums over samples
     /// stay in registers and the block of H is overwritten once all samples are done.
     /// </summary>
-    private static void FusedUpdateH<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] wColSums)
+    internal static void FusedUpdateH<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] wColSums)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = w.Cols, m = x.Cols, n = x.Rows, lanes = Vector512<T>.Count, end = m - (m % lanes);
