@@ -181,7 +181,7 @@ public sealed class NmfEstimator<T> where T : unmanaged, IFloatingPointIeee754<T
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(components);
         NmfValidation.ValidateFactor(components, "H", options.NComponents, components.Cols, "n_components x n_features");
-        return new NmfEstimator<T>(options) { _h = components };
+        return new NmfEstimator<T>(options) { _h = components.Clone() };
     }
 
     private static InvalidOperationException NotFitted() =>
