@@ -107,7 +107,7 @@ internal static partial class NpyReader
             for (int q = 0; q < whole; q++, e++)
             {
                 T v = element.Decode<T>(buffer.AsSpan(q * element.Size, element.Size));
-                string? problem = InputValues.Problem(v, options.AllowNegative);
+                string? problem = InputValues.Problem(v, options.AllowNegative, options.AllowMissing);
                 if (problem is not null)
                 {
                     long i = fortran ? e % rows : e / cols, j = fortran ? e / rows : e % cols;
@@ -149,7 +149,7 @@ internal static partial class NpyReader
         var dims = s.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (dims.Length != 2)
         {
-            InputValues.Throw($"{source}: .npy array has shape ({s.Groups[1].Value.Trim()}); a matrix needs exactly 2 dimensions.");
+            InputValues.Throw($"{source}: .npy array has shape {InputValues.Quote("(" + s.Groups[1].Value.Trim() + ")")}; a matrix needs exactly 2 dimensions.");
         }
 
         var shape = new int[2];
