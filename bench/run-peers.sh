@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side timing of this project's NMF against scikit-learn, RcppML (and R NMF when present) on the
 # benchmark matrices of ../shared/bench-data (P1 dense patches, P2 sparse TF-IDF, P3 = P1 with KL loss).
-# Rewrites bench/RESULTS.md with the table, the machine, the date, the load and every command run.
+# Rewrites its own section of bench/RESULTS.md (between the run-peers markers, at the top) with the table, the
+# machine, the date, the load and every command run; other sections of the file are kept.
 # Peers that are not installed are reported as missing, not as failures:
 #   apt-get install -y --no-install-recommends python3-sklearn r-cran-rcppml r-cran-nmf
 # Usage: bench/run-peers.sh [--quick]     (--quick: fewer iterations, for a smoke run)
@@ -77,6 +78,7 @@ ms() { [ -n "$1" ] && echo "$1 ms" || echo "missing"; }
 s() { [ -n "$1" ] && echo "$1 s" || echo "missing"; }
 peer_note() { [ $have_sk = 1 ] || echo " (scikit-learn missing: apt-get install -y --no-install-recommends python3-sklearn)"; }
 
+section=$(mktemp)
 {
   echo "# Benchmark results"
   echo
@@ -124,6 +126,20 @@ peer_note() { [ $have_sk = 1 ] || echo " (scikit-learn missing: apt-get install 
   echo
   for c in "${commands[@]}"; do echo "    $c"; done
   if [ -f bench/RESULTS-notes.md ]; then echo; cat bench/RESULTS-notes.md; fi
+} > "$section"
+
+# Only this runner's section is rewritten; other sections of RESULTS.md (other benchmarks) are kept.
+rest=""
+if [ -f "$out" ]; then
+  if grep -q '^<!-- run-peers: end -->' "$out"; then rest=$(sed '1,/^<!-- run-peers: end -->/d' "$out")
+  else rest=$(awk 'f || /^## /{f=1; print}' "$out"); fi
+fi
+{
+  echo "<!-- run-peers: begin -->"
+  cat "$section"
+  echo "<!-- run-peers: end -->"
+  [ -n "$rest" ] && { echo; echo "$rest"; }
 } > "$out"
+rm -f "$section"
 rm -f "$log"
 echo "wrote $out" >&2
