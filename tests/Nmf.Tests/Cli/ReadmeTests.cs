@@ -10,10 +10,10 @@ public partial class ReadmeTests
     private const string RunPrefix = "dotnet run --project src/Nmf.Cli -c Release -- ";
 
     [Fact]
-    public void ReadmeStartsWithTheFitAndTheTestCommand()
+    public void ReadmeStartsWithTheTopicsAndTheTestCommand()
     {
         var commands = ShellCommands();
-        Assert.StartsWith(RunPrefix + "fit data/digits.csv", commands[0]);
+        Assert.StartsWith(RunPrefix + "topics data/austen-chapters.tsv", commands[0]);
         Assert.Equal("dotnet test -c Release", commands[1]);
         Assert.Contains("\ndotnet test -c Release", File.ReadAllText(Path.Combine(TestPaths.Root, ".ci", "run")).Replace(" 2>&1", "\n", StringComparison.Ordinal));
     }
@@ -49,7 +49,7 @@ public partial class ReadmeTests
         }
 
         Assert.True(ran >= 12, $"only {ran} README commands ran");
-        Assert.Contains("component 9", firstOutput);
+        Assert.Contains("purity 1.0000", firstOutput);
         Assert.True(File.Exists(work.File(Path.Combine("out", "digits", "model.json"))));
         Assert.Equal(38, MatrixReader.Read<double>(work.File(Path.Combine("out", "golub", "W.csv"))).Matrix.Rows);
     }
