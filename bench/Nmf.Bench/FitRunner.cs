@@ -76,6 +76,16 @@ internal static class FitRunner
         }
     }
 
+    /// <summary>Bytes of the input (with its cached transpose for CSR) and of W and H.</summary>
+    private static long BaseBytes<T>(IMatrix<T> x, int k) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        long factors = ((long)x.Rows + x.Cols) * k * size;
+        return x is CsrMatrix<T> s
+            ? (2 * s.StoredCount * (size + sizeof(int))) + ((long)(s.Rows + s.Cols + 2) * sizeof(int)) + factors
+            : (x.StoredCount * size) + factors;
+    }
+
     private static IMatrix<T> Convert<T>(IMatrix<double> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         x is DenseMatrix<double> d ? d.Convert<T>() : ((CsrMatrix<double>)x).Convert<T>();
 
@@ -88,6 +98,9 @@ internal static class FitRunner
         }
 
         // scikit-learn's random init with random_state 0 (timed and added, as the peers' fit time includes it).
+        long allocated0 = GC.GetTotalAllocatedBytes(true);
+        var process = System.Diagnostics.Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         var (w0, h0) = Init.NmfInitializer.Initialize(x, options.NComponents, NmfInit.Random, 0);
         double initSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -96,8 +109,12 @@ internal static class FitRunner
         double rel = options.BetaLoss == 2.0 ? model.ReconstructionError / xNorm : model.ReconstructionError;
         int n = model.NIter;
         double seconds = model.Seconds + initSeconds;
+        double allocatedMb = (GC.GetTotalAllocatedBytes(true) - allocated0) / 1e6;
+        double baseMb = BaseBytes(x, options.NComponents) / 1e6;
+        process.Refresh();
+        double cpuSeconds = (process.TotalProcessorTime - cpu0).TotalSeconds;
         string line = $"ours {solver} {loss} {dtype} shape=({x.Rows}, {x.Cols}) k={options.NComponents} threads={options.Threads} "
-            + $"iters={n} seconds={seconds:F3} per_iter_ms={1000 * model.Seconds / Math.Max(n, 1):F2} rel_err={rel:F6}";
+            + $"iters={n} seconds={seconds:F3} per_iter_ms={1000 * model.Seconds / Math.Max(n, 1):F2} rel_err={rel:F6} cpu_seconds={cpuSeconds:F3} alloc_mb={allocatedMb:F1} base_mb={baseMb:F1}";
         if (!double.IsNaN(target))
         {
             var hit = model.History.FirstOrDefault(h => h.RelativeError <= target);

@@ -27,6 +27,22 @@ internal static class KernelTimer
         if (p2 is not null)
         {
             var s = BenchData.ReadMtx(p2);
+            if (Environment.GetEnvironmentVariable("NMF_BLOCK_AB") is not null)
+            {
+                // Interleaved A/B of the sparse block size (the results are identical; only the time differs).
+                for (int round = 0; round < 4; round++)
+                {
+                    foreach (int bytes in new[] { int.MaxValue / 2, 640 * 1024 })
+                    {
+                        Nmf.Kernels.SparseProducts<double>.BlockBytes = bytes;
+                        Console.Write($"block {bytes,10} ");
+                        Sparse(s, 20, threads, reps);
+                    }
+                }
+
+                return;
+            }
+
             Sparse(s, 20, threads, reps);
             Sparse(s.Convert<float>(), 20, threads, reps);
         }
@@ -76,6 +92,15 @@ internal static class KernelTimer
         Report($"{typeof(T).Name} CSR XHt {n}x{m} nnz={x.StoredCount} k={k}", flops, Time(() => Products.XHt(x, h, xht, threads), reps));
         Report($"{typeof(T).Name} CSR WtX", flops, Time(() => Products.WtX(w, x, wtx, threads), reps));
         Report($"{typeof(T).Name} CSR Sampled", flops, Time(() => Products.Sampled(x, w, h, values, threads), reps));
+        var gram = new DenseMatrix<T>(k, k);
+        Products.GramRows(h, gram, threads);
+        Products.XHt(x, h, xht, threads);
+        Products.WtX(w, x, wtx, threads);
+        var order = Enumerable.Range(0, k).ToArray();
+        Report($"{typeof(T).Name} WᵀW {n}x{k}", 2.0 * n * k * k, Time(() => Products.GramCols(w, gram, threads), reps));
+        Report($"{typeof(T).Name} HHᵀ {k}x{m}", 2.0 * m * k * k, Time(() => Products.GramRows(h, gram, threads), reps));
+        Report($"{typeof(T).Name} cd pass W", 2.0 * n * k * k, Time(() => CoordinateSweep<T>.Run(w.Data, n, k, 1, gram.Data, k, xht.Data, k, 1, T.Zero, order, threads), reps));
+        Report($"{typeof(T).Name} cd pass H", 2.0 * m * k * k, Time(() => CoordinateSweep<T>.Run(h.Data, m, 1, m, gram.Data, k, wtx.Data, 1, m, T.Zero, order, threads), reps));
     }
 
     private static (double Best, double Cpu) Time(Action a, int reps)

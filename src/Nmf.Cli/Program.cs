@@ -7,6 +7,7 @@ var root = new RootCommand("nmf: non-negative matrix factorization (scikit-learn
     FitCommand.Create(),
     TransformCommand.Create(),
     InfoCommand.Create(),
+    ImagesCommand.Create(),
     TopicsCommand.Create(),
 };
 

@@ -45,6 +45,18 @@ public sealed class ImageSet<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Number of images.</summary>
     public int Count => Pixels.Rows;
 
+    /// <summary>Every image resized to <paramref name="size"/> (a triangle filter that averages when shrinking).</summary>
+    public ImageSet<T> Resized(ImageSize size)
+    {
+        var rows = new T[Count][];
+        for (int i = 0; i < Count; i++)
+        {
+            rows[i] = Resampler.Resize(Pixels.Row(i).ToArray(), Size, size);
+        }
+
+        return new ImageSet<T>(DenseMatrix<T>.FromRows(rows), size, Names);
+    }
+
     /// <summary>
     /// Reads flattened images from a matrix whose rows have <c>Height·Width</c> values (for example a CSV).
     /// </summary>

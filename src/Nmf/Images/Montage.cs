@@ -88,6 +88,45 @@ public static class Montage
         return picture;
     }
 
+    /// <summary>
+    /// A picture with a title strip above it (capital letters of a built-in 5x7 font at twice its size; other
+    /// characters are left blank).
+    /// </summary>
+    public static RgbImage WithTitle(RgbImage panel, string title)
+    {
+        ArgumentNullException.ThrowIfNull(panel);
+        ArgumentNullException.ThrowIfNull(title);
+        const int scale = 2, pad = 6;
+        int strip = (BitmapFont.GlyphHeight * scale) + (2 * pad);
+        var picture = new RgbImage(Math.Max(panel.Width, BitmapFont.Width(title, scale) + (2 * pad)), panel.Height + strip, Rgb.White);
+        BitmapFont.Draw(picture, title, pad, pad, scale, Rgb.Grey(40));
+        picture.Draw(panel, 0, strip);
+        return picture;
+    }
+
+    /// <summary>
+    /// A picture with a label left of each band of tiles (for <see cref="Bands{T}"/>: one label per band, drawn with
+    /// the built-in capital-letter font), vertically centred on the band.
+    /// </summary>
+    public static RgbImage WithRowLabels(RgbImage panel, IReadOnlyList<string> labels, ImageSize tile, int? zoom = null)
+    {
+        ArgumentNullException.ThrowIfNull(panel);
+        ArgumentNullException.ThrowIfNull(labels);
+        const int scale = 2, pad = 6;
+        int z = zoom ?? DefaultZoom(tile);
+        int margin = labels.Max(l => BitmapFont.Width(l, scale)) + (2 * pad);
+        var picture = new RgbImage(panel.Width + margin, panel.Height, Rgb.White);
+        int band = (tile.Height * z) + Gap;
+        for (int b = 0; b < labels.Count; b++)
+        {
+            int y = Gap + (b * band) + (((tile.Height * z) - (BitmapFont.GlyphHeight * scale)) / 2);
+            BitmapFont.Draw(picture, labels[b], pad, y, scale, Rgb.Grey(40));
+        }
+
+        picture.Draw(panel, margin, 0);
+        return picture;
+    }
+
     /// <summary>Pictures placed left to right with a wide gap, tops aligned, on the montage background.</summary>
     public static RgbImage SideBySide(IReadOnlyList<RgbImage> panels)
     {

@@ -34,6 +34,16 @@ public static class PngWriter
         }
     }
 
+    /// <summary>Writes an RGB picture as PNG to a stream.</summary>
+    /// <param name="stream">Where the PNG goes (left open).</param>
+    /// <param name="image">The picture.</param>
+    public static void Write(Stream stream, RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(image);
+        new ImageWriter().WritePng(image.Data, image.Width, image.Height, ColorComponents.RedGreenBlue, stream);
+    }
+
     /// <summary>Writes grey levels (one byte a pixel, row-major) as an 8-bit greyscale PNG.</summary>
     /// <param name="path">The file to write (replaced if it exists).</param>
     /// <param name="grey">Width·Height bytes.</param>

@@ -131,6 +131,9 @@ internal static class Scratch<T> where T : unmanaged
     [ThreadStatic]
     private static T[]? _operand;
 
+    [ThreadStatic]
+    private static T[]? _accumulator;
+
     /// <summary>A per-thread array of at least <paramref name="length"/> elements (contents undefined).</summary>
     public static T[] First(int length) => Grow(ref _first, length);
 
@@ -139,6 +142,9 @@ internal static class Scratch<T> where T : unmanaged
 
     /// <summary>A third per-thread array, for an operand prepared by the caller and read by every part.</summary>
     public static T[] Operand(int length) => Grow(ref _operand, length);
+
+    /// <summary>A fourth per-thread array, for partial sums the caller's parts share (each writes its own rows).</summary>
+    public static T[] Accumulator(int length) => Grow(ref _accumulator, length);
 
     private static T[] Grow(ref T[]? array, int length)
     {

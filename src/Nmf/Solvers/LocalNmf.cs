@@ -14,8 +14,9 @@ public sealed record LocalNmfOptions
     public int MaxIter { get; init; } = 500;
 
     /// <summary>
-    /// Stop when the objective fell by less than <c>Tol</c> times its starting value over the last 10 iterations
-    /// (scikit-learn's test for its multiplicative solver); default 1e-4, 0 runs <see cref="MaxIter"/> iterations.
+    /// Stop when an iteration changes the basis by less than <c>Tol</c> relative to its size, ‖Hₜ − Hₜ₋₁‖_F /
+    /// ‖Hₜ₋₁‖_F (the KL divergence flattens long before the parts have formed, so it is no guide); default 1e-4,
+    /// 0 runs <see cref="MaxIter"/> iterations.
     /// </summary>
     public double Tol { get; init; } = 1e-4;
 
@@ -75,7 +76,8 @@ public static class LocalNmf
         var rht = new DenseMatrix<T>(x.Rows, k);
         var wtr = new DenseMatrix<T>(k, x.Cols);
         var history = new List<double>();
-        double initial = Ratio(x, w, h, ratio, tiny, threads), previous = initial;
+        var previousBasis = new DenseMatrix<T>(k, x.Cols);
+        Ratio(x, w, h, ratio, tiny, threads);
         int iteration = 0;
         while (iteration < options.MaxIter)
         {
@@ -88,6 +90,8 @@ public static class LocalNmf
             {
                 w.Data[i] = T.Sqrt(w.Data[i] * rht.Data[i]);
             }
+
+            h.Data.CopyTo(previousBasis.Data, 0);
 
             // Basis: H_kj ← H_kj (Wᵀ R)_kj / Σ_i W_ik, then each row of H to sum 1.
             Ratio(x, w, h, ratio, tiny, threads);
@@ -113,14 +117,9 @@ public static class LocalNmf
             double objective = Ratio(x, w, h, ratio, tiny, threads);
             history.Add(objective);
 
-            if (options.Tol > 0 && iteration % 10 == 0)
+            if (options.Tol > 0 && RelativeChange(previousBasis, h) < options.Tol)
             {
-                if (initial > 0 && (previous - objective) / initial < options.Tol)
-                {
-                    break;
-                }
-
-                previous = objective;
+                break;
             }
         }
 
@@ -172,6 +171,20 @@ public static class LocalNmf
                 w.Data[i] *= gamma;
             }
         }
+    }
+
+    /// <summary>‖after − before‖_F / ‖before‖_F.</summary>
+    private static double RelativeChange<T>(DenseMatrix<T> before, DenseMatrix<T> after) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double change = 0, size = 0;
+        for (int i = 0; i < before.Data.Length; i++)
+        {
+            double b = double.CreateChecked(before.Data[i]), d = double.CreateChecked(after.Data[i]) - b;
+            change += d * d;
+            size += b * b;
+        }
+
+        return size > 0 ? Math.Sqrt(change / size) : 0;
     }
 
     /// <summary>Scales each basis vector (row of H) to sum 1; a zero row stays zero.</summary>

@@ -9,6 +9,7 @@ internal static class SolverRegistry
     {
         [NmfSolver.Cd] = new CoordinateDescent(),
         [NmfSolver.Mu] = new MultiplicativeUpdate(),
+        [NmfSolver.Hals] = new AcceleratedHals(),
         [NmfSolver.Als] = new AlsSolver(),
         [NmfSolver.Pg] = new ProjectedGradientSolver(),
     };

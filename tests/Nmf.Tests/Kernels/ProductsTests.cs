@@ -49,6 +49,42 @@ public class ProductsTests
     [MemberData(nameof(Paths))]
     public void SparseProductsMatchReferenceFloat(string path) => SparseProducts<float>(Enum.Parse<SimdPath>(path));
 
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void SparseBlockingDoesNotChangeBits(string path)
+    {
+        var p = Enum.Parse<SimdPath>(path);
+        var x = CsrMatrix<double>.FromDense(Random<double>(300, 530, 5, 0.6));
+        var w = Random<double>(300, 20, 6, 0.1);
+        var h = Random<double>(20, 530, 7, 0.1);
+        var xht = new DenseMatrix<double>(300, 20);
+        var wtx = new DenseMatrix<double>(20, 530);
+        var values = new double[x.Values.Length];
+        Products.XHt(x, h, xht, 2, p);
+        Products.WtX(w, x, wtx, 2, p);
+        Products.Sampled(x, w, h, values, 2, p);
+        int saved = Nmf.Kernels.SparseProducts<double>.BlockBytes;
+        try
+        {
+            // Blocks of 64 rows of Hᵀ / W: 9 blocks over the 530 columns, 5 over the 300 rows.
+            Nmf.Kernels.SparseProducts<double>.BlockBytes = 1;
+            var xhtBlocked = new DenseMatrix<double>(300, 20);
+            var wtxBlocked = new DenseMatrix<double>(20, 530);
+            var valuesBlocked = new double[x.Values.Length];
+            Products.XHt(x, h, xhtBlocked, 2, p);
+            Products.WtX(w, x, wtxBlocked, 2, p);
+            Products.Sampled(x, w, h, valuesBlocked, 2, p);
+            Assert.Equal(xht.Data, xhtBlocked.Data);
+            Assert.Equal(wtx.Data, wtxBlocked.Data);
+            Assert.Equal(values, valuesBlocked);
+            SparseProducts<double>(p);
+        }
+        finally
+        {
+            Nmf.Kernels.SparseProducts<double>.BlockBytes = saved;
+        }
+    }
+
     [Fact]
     public void ScalarPathIsTheReference()
     {

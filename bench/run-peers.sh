@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Side-by-side timing of this project's NMF against scikit-learn, RcppML (and R NMF when present) on the
+# benchmark matrices of ../shared/bench-data (P1 dense patches, P2 sparse TF-IDF, P3 = P1 with KL loss).
+# Rewrites bench/RESULTS.md with the table, the machine, the date, the load and every command run.
+# Peers that are not installed are reported as missing, not as failures:
+#   apt-get install -y --no-install-recommends python3-sklearn r-cran-rcppml r-cran-nmf
+# Usage: bench/run-peers.sh [--quick]     (--quick: fewer iterations, for a smoke run)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+shared=$(cd "$root/../shared" 2>/dev/null && pwd || true)
+data=${NMF_BENCH_DATA:-/tmp/nmf-bench-data}
+out=bench/RESULTS.md
+log=$(mktemp)
+quick=0; [ "${1:-}" = "--quick" ] && quick=1
+it_cd=30; it_sk_target=110; it_mu=20; it_kl=10
+[ $quick = 1 ] && { it_cd=5; it_sk_target=20; it_mu=5; it_kl=3; }
+
+mkdir -p "$data"
+for f in patches50k.npy debian-tfidf.mtx; do
+  if [ ! -f "$data/$f" ]; then
+    if [ -n "$shared" ] && [ -f "$shared/bench-data/$f.gz" ]; then gunzip -c "$shared/bench-data/$f.gz" > "$data/$f"
+    else echo "missing $shared/bench-data/$f.gz" >&2; exit 1; fi
+  fi
+done
+P1=$data/patches50k.npy; P2=$data/debian-tfidf.mtx
+
+dotnet build bench/Nmf.Bench -c Release -v q -nologo > /dev/null || { echo "build failed" >&2; exit 1; }
+ours="$root/bench/Nmf.Bench/bin/Release/net10.0/Nmf.Bench"
+# The peer gets its best BLAS kernel: no OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE overrides.
+sk="env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 $shared/peers/sklearn_nmf.py"
+rc="Rscript $shared/peers/rcppml_nmf.R"
+have_sk=0; /usr/bin/python3 -c 'import sklearn' 2>/dev/null && have_sk=1
+have_rc=0; command -v Rscript >/dev/null && Rscript -e 'suppressMessages(library(RcppML))' 2>/dev/null && have_rc=1
+
+declare -a commands
+# run NAME COMMAND...: runs it, remembers the command, stores its output line in $log under NAME.
+run() {
+  local name=$1; shift
+  commands+=("$*")
+  local line
+  line=$(eval "$@" 2>&1 | tail -1)
+  echo "$name $line" >> "$log"
+  echo "$name $line" >&2
+}
+field() { grep "^$1 " "$log" | tail -1 | tr ' ' '\n' | sed -n "s/^$2=//p" | head -1; }
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+# --- P1 dense, k = 32 ---
+run p1_ours_cd64 "$ours fit $P1 -k 32 --iters $it_cd --solver cd"
+run p1_ours_cd32 "$ours fit $P1 -k 32 --iters $it_cd --solver cd --dtype float32"
+run p1_ours_cd64_t1 "$ours fit $P1 -k 32 --iters $it_cd --solver cd --threads 1"
+run p1_ours_hals "$ours fit $P1 -k 32 --iters 80 --solver hals --target 0.085"
+for r in 12500 25000; do run p1_ours_cd64_rows$r "$ours fit $P1 -k 32 --iters $it_cd --solver cd --rows $r"; done
+if [ $have_sk = 1 ]; then
+  run p1_sk_cd "$sk $P1 -k 32 --iters $it_cd --solver cd"
+  run p1_sk_cd_target "$sk $P1 -k 32 --iters $it_sk_target --solver cd"
+fi
+# --- P2 sparse, k = 20 ---
+run p2_ours_cd "$ours fit $P2 -k 20 --iters $it_cd --solver cd"
+run p2_ours_mu "$ours fit $P2 -k 20 --iters $it_mu --solver mu"
+if [ $have_sk = 1 ]; then
+  run p2_sk_cd "$sk $P2 -k 20 --iters $it_cd --solver cd"
+  run p2_sk_mu "$sk $P2 -k 20 --iters $it_mu --solver mu"
+fi
+[ $have_rc = 1 ] && run p2_rcppml "$rc $P2 20 $it_cd 2"
+# --- P3: P1 with Kullback-Leibler, mu, k = 32 ---
+run p3_ours_kl "$ours fit $P1 -k 32 --iters $it_kl --solver mu --loss kullback-leibler"
+[ $have_sk = 1 ] && run p3_sk_kl "$sk $P1 -k 32 --iters $it_kl --solver mu --loss kullback-leibler"
+# --- kernels ---
+kernels=$("$ours" time 0 10 "$P1" "$P2" 2>&1)
+commands+=("$ours time 0 10 $P1 $P2")
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2fx", a / b }'; }
+ms() { [ -n "$1" ] && echo "$1 ms" || echo "missing"; }
+s() { [ -n "$1" ] && echo "$1 s" || echo "missing"; }
+peer_note() { [ $have_sk = 1 ] || echo " (scikit-learn missing: apt-get install -y --no-install-recommends python3-sklearn)"; }
+
+{
+  echo "# Benchmark results"
+  echo
+  echo "Written by \`bench/run-peers.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'). Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores,"
+  echo "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr), .NET $(dotnet --version 2>/dev/null)."
+  echo "Load average (1, 5, 15 min) before: $load_before; after: $load_after. With other work on the machine the"
+  echo "absolute times are noisy; ratios come from runs in this one invocation."
+  echo "scikit-learn: $([ $have_sk = 1 ] && /usr/bin/python3 -c 'import sklearn, numpy; print(sklearn.__version__, "numpy", numpy.__version__)' || echo missing)."
+  echo "RcppML: $([ $have_rc = 1 ] && Rscript -e 'cat(as.character(packageVersion("RcppML")))' 2>/dev/null || echo 'missing (apt-get install -y --no-install-recommends r-cran-rcppml)')."
+  echo
+  echo "| work | ours | peer | ratio (peer / ours) | rel_err ours | rel_err peer | target |"
+  echo "|---|---|---|---|---|---|---|"
+  a=$(field p1_ours_cd64 per_iter_ms); b=$(field p1_sk_cd per_iter_ms)
+  echo "| P1 per iteration, cd, float64 | $(ms "$a") | sklearn cd $(ms "$b")$(peer_note) | $(ratio "$b" "$a") | $(field p1_ours_cd64 rel_err) | $(field p1_sk_cd rel_err) | ≥ 5x |"
+  a=$(field p1_ours_cd32 per_iter_ms)
+  echo "| P1 per iteration, cd, float32 | $(ms "$a") | sklearn cd float64 $(ms "$b") | $(ratio "$b" "$a") | $(field p1_ours_cd32 rel_err) | $(field p1_sk_cd rel_err) | ≥ 9x |"
+  a=$(field p1_ours_hals seconds_to_target); b=$(field p1_sk_cd_target seconds)
+  echo "| P1 time to rel_err ≤ 0.0850, float64 | hals $(s "$a") (iteration $(field p1_ours_hals reached_at_iter)) | sklearn cd $it_sk_target iterations $(s "$b") | $(ratio "$b" "$a") | ≤ 0.085 | $(field p1_sk_cd_target rel_err) | ≥ 8x |"
+  a=$(field p2_ours_cd per_iter_ms); b=$(field p2_sk_cd per_iter_ms)
+  echo "| P2 per iteration, sparse, cd | $(ms "$a") | sklearn cd $(ms "$b") | $(ratio "$b" "$a") | $(field p2_ours_cd rel_err) | $(field p2_sk_cd rel_err) | ≥ 7x |"
+  a=$(field p2_ours_mu per_iter_ms); b=$(field p2_sk_mu per_iter_ms)
+  echo "| P2 per iteration, sparse, mu | $(ms "$a") | sklearn mu $(ms "$b") | $(ratio "$b" "$a") | $(field p2_ours_mu rel_err) | $(field p2_sk_mu rel_err) | (context) |"
+  a=$(field p2_ours_cd per_iter_ms); b=$(field p2_rcppml per_iter_ms)
+  echo "| P2 per iteration, sparse, vs RcppML | cd $(ms "$a") | RcppML $(ms "$b") | $(ratio "$b" "$a") | $(field p2_ours_cd rel_err) | $(field p2_rcppml rel_err) | (context) |"
+  a=$(field p3_ours_kl per_iter_ms); b=$(field p3_sk_kl per_iter_ms)
+  echo "| P3 per iteration, mu, KL | $(ms "$a") | sklearn mu KL $(ms "$b") | $(ratio "$b" "$a") | $(field p3_ours_kl rel_err) | $(field p3_sk_kl rel_err) | ≥ 5.5x |"
+  a=$(field p1_ours_cd64 per_iter_ms); b=$(field p1_ours_cd64_t1 per_iter_ms)
+  echo "| P1 cd, 2 threads vs 1 | $(ms "$a") | 1 thread $(ms "$b") | $(ratio "$b" "$a") | | | ≥ 1.7x |"
+  echo "| P1 cd growth in n | 12.5k: $(ms "$(field p1_ours_cd64_rows12500 per_iter_ms)"), 25k: $(ms "$(field p1_ours_cd64_rows25000 per_iter_ms)"), 50k: $(ms "$(field p1_ours_cd64 per_iter_ms)") | | | | | linear |"
+  echo "| P2 memory allocated by the fit | $(field p2_ours_cd alloc_mb) MB | input CSR + transpose + factors: $(field p2_ours_cd base_mb) MB | | | | ≤ 1.5x |"
+  echo
+  echo "Kernels (\`Nmf.Bench time\`, best wall time of 10 and process CPU time per run; GFLOPS = 2·n·m·k or 2·nnz·k per product):"
+  echo
+  echo '```'
+  echo "$kernels"
+  echo '```'
+  echo
+  echo "Raw output lines:"
+  echo
+  echo '```'
+  cat "$log"
+  echo '```'
+  echo
+  echo "Commands (in this order):"
+  echo
+  for c in "${commands[@]}"; do echo "    $c"; done
+} > "$out"
+rm -f "$log"
+echo "wrote $out" >&2

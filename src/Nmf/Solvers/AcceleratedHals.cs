@@ -1,0 +1,151 @@
+using System.Numerics;
+using Nmf.Kernels;
+using Nmf.Losses;
+using Nmf.Matrices;
+
+namespace Nmf.Solvers;
+
+/// <summary>
+/// Accelerated HALS (Gillis &amp; Glineur 2012, "Accelerated multiplicative updates and hierarchical alternating
+/// least squares algorithms for nonnegative matrix factorization", Neural Computation 24(4), Algorithm 2): the
+/// products with X (XHᵀ, or WᵀX) are the expensive part of a HALS iteration, so after each one the cheap
+/// column-wise HALS pass over that factor (the same pass as scikit-learn's <c>cd</c>) is repeated several times
+/// with the same products. Frobenius loss, with <c>cd</c>'s L1/L2 penalties.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Inner passes over W stop after 1 + ⌊α ρ_W⌋ passes or once ‖W⁽ˡ⁾ − W⁽ˡ⁻¹⁾‖_F ≤ ε ‖W⁽¹⁾ − W⁽⁰⁾‖_F (section 3.2),
+/// where ρ_W = 1 + (|X| k + m k²) / (n k (k + 1)) is the cost of the products over the cost of one pass (|X| the
+/// stored entries of X), α = 0.5 and ε = 0.1 as the paper recommends; the same for H with n and m swapped.
+/// With one inner pass it is exactly <c>cd</c>.
+/// </para>
+/// <para>
+/// When to use it: instead of <c>cd</c> whenever the exact scikit-learn iterates are not needed, above all when
+/// m (features) is much larger than k, or X is large and dense: it reaches a given error in fewer passes over X.
+/// The stopping rule is <c>cd</c>'s: the projected-gradient violation of the first pass of an iteration, relative
+/// to that of the first iteration, at most <c>tol</c>. Results do not depend on the thread count.
+/// </para>
+/// </remarks>
+internal sealed class AcceleratedHals : INmfSolver
+{
+    /// <summary>α: the share of the products' cost spent on extra inner passes (the paper's 0.5).</summary>
+    private const double DefaultAlpha = 0.5;
+
+    private readonly double _alpha;
+
+    /// <summary>Creates the solver; <paramref name="alpha"/> = 0 allows one inner pass only, which is <c>cd</c>.</summary>
+    public AcceleratedHals(double alpha = DefaultAlpha) => _alpha = alpha;
+
+    /// <summary>ε: inner passes stop once a pass moves the factor less than ε times the first pass did.</summary>
+    private const double Epsilon = 0.1;
+
+    /// <inheritdoc />
+    public string Name => "hals";
+
+    /// <inheritdoc />
+    public bool SupportsBeta(double beta) => beta == 2.0;
+
+    /// <inheritdoc />
+    public int Solve<T>(SolverContext<T> context, DenseMatrix<T> w, DenseMatrix<T> h)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var x = context.X;
+        int n = x.Rows, m = x.Cols, k = w.Cols, threads = context.Threads;
+        var reg = context.Regularization;
+        var hht = new DenseMatrix<T>(k, k);
+        var xht = new DenseMatrix<T>(n, k);
+        var wtw = new DenseMatrix<T>(k, k);
+        var wtx = new DenseMatrix<T>(k, m);
+        var gram = new DenseMatrix<T>(k, k);
+        var order = Enumerable.Range(0, k).ToArray();
+        T l1W = T.CreateChecked(reg.L1W), l2W = T.CreateChecked(reg.L2W);
+        T l1H = T.CreateChecked(reg.L1H), l2H = T.CreateChecked(reg.L2H);
+        int passesW = MaxPasses(x.StoredCount, m, n, k, _alpha), passesH = MaxPasses(x.StoredCount, n, m, k, _alpha);
+
+        Products.GramRows(h, hht, threads);
+        double violationInit = 0;
+        int iteration;
+        for (iteration = 1; iteration <= context.MaxIter; iteration++)
+        {
+            if (context.UpdateH || iteration == 1)
+            {
+                Products.XHt(x, h, xht, threads);
+            }
+
+            Regularize(hht, l2W, gram);
+            double violation = Passes(w.Data, n, k, 1, gram, xht.Data, k, 1, l1W, order, threads, passesW);
+
+            double loss = double.NaN;
+            if (context.UpdateH)
+            {
+                Products.GramCols(w, wtw, threads);
+                Products.WtX(w, x, wtx, threads);
+                Regularize(wtw, l2H, gram);
+
+                // Hᵀ[j, r] lives at H[r, j]: row stride 1, component stride m; (XᵀW)[j, t] at WᵀX[t, j].
+                violation += Passes(h.Data, m, 1, m, gram, wtx.Data, 1, m, l1H, order, threads, passesH);
+                Products.GramRows(h, hht, threads);
+                if (context.WantsLoss)
+                {
+                    loss = BetaDivergence.FrobeniusFromGram(context.XSquaredNorm, h, wtx, wtw, hht);
+                }
+            }
+
+            context.EndIteration(iteration, loss);
+            if (iteration == 1)
+            {
+                violationInit = violation;
+            }
+
+            if (violationInit == 0.0 || violation / violationInit <= context.Tol)
+            {
+                break;
+            }
+        }
+
+        return Math.Min(iteration, context.MaxIter);
+    }
+
+    /// <summary>
+    /// 1 + ⌊α ρ⌋ with ρ = 1 + (stored·k + other·k²) / (rows·k·(k + 1)): multiply-adds of the two products
+    /// (X with the other factor, the other factor's Gram matrix) over those of one pass over a rows x k factor.
+    /// </summary>
+    internal static int MaxPasses(long stored, int other, int rows, int k, double alpha)
+    {
+        double rho = 1.0 + (((double)stored * k) + ((double)other * k * k)) / ((double)Math.Max(rows, 1) * k * (k + 1));
+        return 1 + (int)Math.Min(1000.0, Math.Floor(alpha * rho));
+    }
+
+    /// <summary>Up to <paramref name="maxPasses"/> HALS passes; returns the violation of the first.</summary>
+    private static double Passes<T>(
+        T[] f, int rows, int fRow, int fComp, DenseMatrix<T> gram, T[] rhs, int rRow, int rComp, T l1, int[] order, int threads, int maxPasses)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var first = CoordinateSweep<T>.Run(f, rows, fRow, fComp, gram.Data, gram.Rows, rhs, rRow, rComp, l1, order, threads);
+        double stop = Epsilon * Epsilon * first.SquaredChange;
+        for (int pass = 1; pass < maxPasses; pass++)
+        {
+            var next = CoordinateSweep<T>.Run(f, rows, fRow, fComp, gram.Data, gram.Rows, rhs, rRow, rComp, l1, order, threads);
+            if (next.SquaredChange <= stop)
+            {
+                break;
+            }
+        }
+
+        return double.CreateChecked(first.Violation);
+    }
+
+    /// <summary>gram' = gram + l2·I.</summary>
+    private static void Regularize<T>(DenseMatrix<T> gram, T l2, DenseMatrix<T> result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        gram.Data.CopyTo(result.Data, 0);
+        if (l2 != T.Zero)
+        {
+            for (int t = 0; t < gram.Rows; t++)
+            {
+                result[t, t] += l2;
+            }
+        }
+    }
+}
