@@ -180,7 +180,7 @@ internal static class FitCommand
         else if (!request.Quiet)
         {
             var o = Console.Out;
-            o.WriteLine($"fit {named.Source}: {x.Rows} x {x.Cols} {(x is CsrMatrix<T> ? "sparse" : "dense")}{(request.Transpose ? " (transposed)" : string.Empty)}, k = {options.NComponents}, solver {options.Solver.ToString().ToLowerInvariant()}, loss {NmfFlags.LossName(options.BetaLoss)}, init {NmfFlags.InitName(options.Init)}");
+            o.WriteLine($"fit {named.Source}: {x.Rows} x {x.Cols} {(x is CsrMatrix<T> ? "sparse" : "dense")}{(request.Transpose ? " (transposed)" : string.Empty)}, k = {options.NComponents}, solver {options.Solver.ToString().ToLowerInvariant()}, loss {NmfFlags.LossName(options.BetaLoss)}, init {NmfFlags.InitName(ResolvedInit(options, x))}");
             o.WriteLine($"{estimator.NIter} iterations in {estimator.Seconds:F2} s ({1000 * estimator.Seconds / Math.Max(1, estimator.NIter):F2} ms/iteration)");
             o.WriteLine($"reconstruction error {estimator.ReconstructionError:G6}, relative error ||X - WH|| / ||X|| = {relErr:F4}");
             o.WriteLine($"wrote {outDir.PathOf("W.csv")} ({w.Rows} x {w.Cols}), {outDir.PathOf("H.csv")} ({h.Rows} x {h.Cols}), {outDir.PathOf(ModelFile.FileName)}");
@@ -190,6 +190,12 @@ internal static class FitCommand
 
         return ExitCodes.Ok;
     }
+
+    /// <summary>The initialisation scikit-learn's default (init=None) resolves to: nndsvda when k ≤ min(n, m), else random.</summary>
+    private static NmfInit ResolvedInit<T>(NmfOptions options, IMatrix<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => options.Init != NmfInit.Auto ? options.Init
+            : options.NComponents <= Math.Min(x.Rows, x.Cols) ? NmfInit.Nndsvda : NmfInit.Random;
 
     /// <summary>The checks that need the data's shape and values, with messages naming the flag.</summary>
     private static void CheckAgainstData<T>(NmfOptions options, IMatrix<T> x, string source)
@@ -254,6 +260,7 @@ internal static class FitCommand
                 ["h0"] = request.H0,
             },
             ["parameters"] = ModelFile.Parameters(estimator.Options, typeof(T) == typeof(float)),
+            ["init_used"] = NmfFlags.InitName(ResolvedInit(estimator.Options, x)),
             ["n_iter"] = estimator.NIter,
             ["reconstruction_err"] = ModelFile.Number(estimator.ReconstructionError),
             ["rel_err"] = ModelFile.Number(relErr),

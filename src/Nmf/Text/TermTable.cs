@@ -11,7 +11,9 @@ namespace Nmf.Text;
 /// </summary>
 internal sealed class TermTable
 {
-    private int[] _slots;
+    // Each slot holds the key's hash in its high half and entry + 1 in its low half (0: empty), so that a probe
+    // rejects other keys without touching the entry arrays.
+    private ulong[] _slots;
     private int _mask;
     private int[] _hashes = new int[256];
     private int[] _starts = new int[256];
@@ -23,7 +25,7 @@ internal sealed class TermTable
     public TermTable(int capacity = 1024)
     {
         int size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, capacity * 2));
-        _slots = new int[size];
+        _slots = new ulong[size];
         _mask = size - 1;
     }
 
@@ -35,21 +37,30 @@ internal sealed class TermTable
     {
         var bytes = MemoryMarshal.AsBytes(key);
         ulong h = 0x9E3779B97F4A7C15UL ^ (ulong)bytes.Length;
-        int i = 0;
-        for (; i + 8 <= bytes.Length; i += 8)
+        const ulong Multiplier = 0x9FB21C651E98DF25UL;
+        int length = bytes.Length;
+        if (length >= 8)
         {
-            h = (BitOperations.RotateLeft(h, 23) ^ MemoryMarshal.Read<ulong>(bytes[i..])) * 0x9FB21C651E98DF25UL;
-        }
-
-        if (i < bytes.Length)
-        {
-            ulong tail = 0;
-            for (int k = bytes.Length - 1; k >= i; k--)
+            int i = 0;
+            for (; i + 8 <= length; i += 8)
             {
-                tail = (tail << 8) | bytes[k];
+                h = (BitOperations.RotateLeft(h, 23) ^ MemoryMarshal.Read<ulong>(bytes[i..])) * Multiplier;
             }
 
-            h = (BitOperations.RotateLeft(h, 23) ^ tail) * 0x9FB21C651E98DF25UL;
+            if (i < length)
+            {
+                // The last 8 bytes, overlapping the previous word.
+                h = (BitOperations.RotateLeft(h, 23) ^ MemoryMarshal.Read<ulong>(bytes[(length - 8)..])) * Multiplier;
+            }
+        }
+        else if (length >= 4)
+        {
+            ulong word = MemoryMarshal.Read<uint>(bytes) | ((ulong)MemoryMarshal.Read<uint>(bytes[(length - 4)..]) << 32);
+            h = (BitOperations.RotateLeft(h, 23) ^ word) * Multiplier;
+        }
+        else if (length >= 2)
+        {
+            h = (BitOperations.RotateLeft(h, 23) ^ MemoryMarshal.Read<ushort>(bytes)) * Multiplier;
         }
 
         h ^= h >> 29;
@@ -61,18 +72,23 @@ internal sealed class TermTable
     /// <summary>The entry holding <paramref name="key"/>, or -1.</summary>
     public int Find(ReadOnlySpan<char> key, int hash)
     {
+        ulong tag = (ulong)(uint)hash << 32;
         int slot = hash & _mask;
         while (true)
         {
-            int entry = _slots[slot] - 1;
-            if (entry < 0)
+            ulong content = _slots[slot];
+            if (content == 0)
             {
                 return -1;
             }
 
-            if (_hashes[entry] == hash && _lengths[entry] == key.Length && key.SequenceEqual(_pool.AsSpan(_starts[entry], key.Length)))
+            if ((content & 0xFFFFFFFF00000000UL) == tag)
             {
-                return entry;
+                int entry = (int)(uint)content - 1;
+                if (_lengths[entry] == key.Length && key.SequenceEqual(_pool.AsSpan(_starts[entry], key.Length)))
+                {
+                    return entry;
+                }
             }
 
             slot = (slot + 1) & _mask;
@@ -130,18 +146,19 @@ internal sealed class TermTable
 
     private void Place(int entry)
     {
-        int slot = _hashes[entry] & _mask;
+        int hash = _hashes[entry];
+        int slot = hash & _mask;
         while (_slots[slot] != 0)
         {
             slot = (slot + 1) & _mask;
         }
 
-        _slots[slot] = entry + 1;
+        _slots[slot] = ((ulong)(uint)hash << 32) | (uint)(entry + 1);
     }
 
     private void Rehash()
     {
-        _slots = new int[_slots.Length * 2];
+        _slots = new ulong[_slots.Length * 2];
         _mask = _slots.Length - 1;
         for (int e = 0; e < Count; e++)
         {

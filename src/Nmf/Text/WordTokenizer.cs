@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Nmf.Text;
@@ -152,35 +155,78 @@ internal static class WordTokenizer
         var output = buffer;
         int firstToken = tokens.Count;
         int runStart = -1;
-        for (int i = 0; i < text.Length; i++)
+        int i = 0;
+        while (i < text.Length)
         {
-            char c = text[i];
-            if ((flags[c] & SpecialLowerFlag) != 0 || char.IsSurrogate(c))
+            // Eight ASCII characters at a time: lower-case A-Z and find the word characters (letters, digits, '_')
+            // with vector compares; anything else goes through the tables one character at a time.
+            uint wordMask = 0;
+            int width = 1;
+            if (Vector128.IsHardwareAccelerated && i + 8 <= text.Length)
             {
-                tokens.RemoveRange(firstToken, tokens.Count - firstToken);
-                int n = Lower(text, ref buffer);
-                Tokenize(buffer.AsSpan(0, n), tokens);
-                return n;
-            }
-
-            char lc = lower[c];
-            output[i] = lc;
-            if ((flags[lc] & WordFlag) != 0)
-            {
-                if (runStart < 0)
+                var v = Vector128.LoadUnsafe(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text)), (nuint)i);
+                if (Vector128.LessThanAll(v, Vector128.Create((ushort)0x80)))
                 {
-                    runStart = i;
+                    var upper = Vector128.LessThanOrEqual(v - Vector128.Create((ushort)'A'), Vector128.Create((ushort)25));
+                    var lowered = v | (upper & Vector128.Create((ushort)0x20));
+                    lowered.StoreUnsafe(ref Unsafe.As<char, ushort>(ref output[i]));
+                    var word = Vector128.LessThanOrEqual(lowered - Vector128.Create((ushort)'a'), Vector128.Create((ushort)25))
+                        | Vector128.LessThanOrEqual(lowered - Vector128.Create((ushort)'0'), Vector128.Create((ushort)9))
+                        | Vector128.Equals(lowered, Vector128.Create((ushort)'_'));
+                    wordMask = word.ExtractMostSignificantBits();
+                    width = 8;
+                    if (wordMask == 0xFF)
+                    {
+                        runStart = runStart < 0 ? i : runStart;
+                        i += 8;
+                        continue;
+                    }
+
+                    if (wordMask == 0 && runStart < 0)
+                    {
+                        i += 8;
+                        continue;
+                    }
                 }
             }
-            else if (runStart >= 0)
+
+            if (width == 1)
             {
-                if (i - runStart >= 2)
+                char c = text[i];
+                if ((flags[c] & SpecialLowerFlag) != 0 || char.IsSurrogate(c))
                 {
-                    tokens.Add((runStart, i - runStart));
+                    tokens.RemoveRange(firstToken, tokens.Count - firstToken);
+                    int n = Lower(text, ref buffer);
+                    Tokenize(buffer.AsSpan(0, n), tokens);
+                    return n;
                 }
 
-                runStart = -1;
+                char lc = lower[c];
+                output[i] = lc;
+                wordMask = (uint)(flags[lc] & WordFlag);
             }
+
+            for (int j = 0; j < width; j++, wordMask >>= 1)
+            {
+                if ((wordMask & 1) != 0)
+                {
+                    if (runStart < 0)
+                    {
+                        runStart = i + j;
+                    }
+                }
+                else if (runStart >= 0)
+                {
+                    if (i + j - runStart >= 2)
+                    {
+                        tokens.Add((runStart, i + j - runStart));
+                    }
+
+                    runStart = -1;
+                }
+            }
+
+            i += width;
         }
 
         if (runStart >= 0 && text.Length - runStart >= 2)

@@ -75,3 +75,33 @@ public class WordTokenizerFusedPathTests
         Assert.Equal(expected, actual);
     }
 }
+
+public class WordTokenizerVectorPathTests
+{
+    [Fact]
+    public void EveryAsciiMixAndRunLengthMatchesTheTwoPassScanner()
+    {
+        // Runs crossing 8-character blocks, runs of length 1 and 2 at block edges, and non-ASCII in between.
+        var random = new Random(12345);
+        const string alphabet = "aZ_9 .,'-\tXyé中";
+        for (int trial = 0; trial < 2000; trial++)
+        {
+            var chars = new char[random.Next(0, 40)];
+            for (int i = 0; i < chars.Length; i++)
+            {
+                chars[i] = alphabet[random.Next(alphabet.Length)];
+            }
+
+            string text = new(chars);
+            var twoPass = new char[1];
+            int n = WordTokenizer.Lower(text, ref twoPass);
+            var expected = new List<(int Start, int Length)>();
+            WordTokenizer.Tokenize(twoPass.AsSpan(0, n), expected);
+            var onePass = new char[1];
+            var actual = new List<(int Start, int Length)>();
+            int m = WordTokenizer.LowerAndTokenize(text, ref onePass, actual);
+            Assert.Equal(new string(twoPass, 0, n), new string(onePass, 0, m));
+            Assert.Equal(expected, actual);
+        }
+    }
+}

@@ -89,7 +89,7 @@ public static class MatrixReader
                     throw new NmfInputException($"{source}: empty file.");
                 }
 
-                var format = options.Format != MatrixFormat.Auto ? options.Format : Sniff(peek.Head);
+                var format = options.Format != MatrixFormat.Auto ? options.Format : Detect(source, peek.Head);
                 return format switch
                 {
                     MatrixFormat.MatrixMarket => MatrixMarketReader.Read<T>(peek, source, options),
@@ -114,6 +114,25 @@ public static class MatrixReader
         {
             throw new NmfInputException($"{source}: read error: {OneLine(e.Message)}", e);
         }
+    }
+
+    /// <summary>The format the content shows; when it shows none, the one the extension names (so that a damaged
+    /// <c>.mtx</c> or <c>.npy</c> file gets that format's diagnosis), else delimited text.</summary>
+    internal static MatrixFormat Detect(string source, ReadOnlySpan<byte> head)
+    {
+        var sniffed = Sniff(head);
+        if (sniffed != MatrixFormat.Delimited)
+        {
+            return sniffed;
+        }
+
+        string name = source.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? source[..^3] : source;
+        return Path.GetExtension(name).ToLowerInvariant() switch
+        {
+            ".mtx" or ".mm" => MatrixFormat.MatrixMarket,
+            ".npy" => MatrixFormat.Npy,
+            _ => MatrixFormat.Delimited,
+        };
     }
 
     /// <summary>The format a file's first bytes show: Matrix Market banner, NumPy magic, otherwise delimited text.</summary>
