@@ -43,6 +43,10 @@ internal static class FitCommand
         }
 
         inputFlags.AddTo(command);
+        var miniBatch = new MiniBatchFlags();
+        miniBatch.AddTo(command);
+        var cluster = new ClusterFlags();
+        cluster.AddTo(command);
         command.SetAction(parsed =>
         {
             var request = new FitRequest(
@@ -57,7 +61,18 @@ internal static class FitCommand
                 Options: BuildOptions(parsed.GetValue(k), parsed.GetValue(loss)!, parsed.GetValue(solver)!, parsed.GetValue(init), parsed.GetValue(w0), parsed.GetValue(h0),
                     parsed.GetValue(maxIter), parsed.GetValue(tol), parsed.GetValue(seed), parsed.GetValue(alphaW), parsed.GetValue(alphaH),
                     parsed.GetValue(l1Ratio), parsed.GetValue(shuffle), parsed.GetValue(threads)));
-            return CommonOptions.IsFloat32(parsed.GetValue(dtype)!) ? Run<float>(request) : Run<double>(request);
+            bool float32 = CommonOptions.IsFloat32(parsed.GetValue(dtype)!);
+            if (miniBatch.Requested(parsed))
+            {
+                return miniBatch.Run(parsed, request.Input, request.Output, request.W0, request.H0, request.Options, float32, request.Json, request.Quiet, request.ReadOptions);
+            }
+
+            if (cluster.Requested(parsed))
+            {
+                return cluster.Run(parsed, request.Input, request.Output, request.W0, request.H0, request.Options, float32, request.Json, request.Quiet);
+            }
+
+            return float32 ? Run<float>(request) : Run<double>(request);
         });
         return command;
     }

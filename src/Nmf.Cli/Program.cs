@@ -9,6 +9,8 @@ var root = new RootCommand("nmf: non-negative matrix factorization (scikit-learn
     InfoCommand.Create(),
     ImagesCommand.Create(),
     TopicsCommand.Create(),
+    UpdateCommand.Create(),
+    WorkerCommand.Create(),
 };
 
 return CliRuntime.Run(root, args);

@@ -75,25 +75,28 @@ public sealed class DistributedFitResult<T> where T : unmanaged, IFloatingPointI
 /// </summary>
 public static class DistributedNmf
 {
-    /// <summary>Fits X = the blocks' rows stacked in order, from W0 (rows in block order) and H0.</summary>
+    /// <summary>
+    /// Fits X = the blocks' rows stacked in order. The start is W0 and H0 when <see cref="NmfOptions.Init"/> is
+    /// <see cref="NmfInit.Custom"/>; otherwise scikit-learn's random init (also for <see cref="NmfInit.Auto"/>: NNDSVD
+    /// would need all of X in one place), from the mean of X summed over the blocks and NumPy's generator seeded with
+    /// <see cref="NmfOptions.RandomState"/>.
+    /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="grains">The cluster client (or a silo's grain factory).</param>
     /// <param name="blocks">Where each block's rows come from, in order.</param>
-    /// <param name="options">Solver, beta, tol, max_iter, penalties, k. Init must be <see cref="NmfInit.Custom"/>.</param>
-    /// <param name="w0">Starting W, n x k.</param>
-    /// <param name="h0">Starting H, k x m.</param>
+    /// <param name="options">Solver (mu or cd), beta, tol, max_iter, penalties, k, init.</param>
+    /// <param name="w0">Starting W (n x k) for a custom init, else null.</param>
+    /// <param name="h0">Starting H (k x m) for a custom init, else null.</param>
     /// <param name="fit">Checkpoints and logging.</param>
     /// <param name="cancellationToken">Stops the fit between iterations.</param>
     /// <returns>H, W and the fit's figures.</returns>
     public static async Task<DistributedFitResult<T>> FitAsync<T>(IGrainFactory grains, IReadOnlyList<BlockSource> blocks, NmfOptions options,
-        DenseMatrix<T> w0, DenseMatrix<T> h0, DistributedFitOptions? fit = null, CancellationToken cancellationToken = default)
+        DenseMatrix<T>? w0, DenseMatrix<T>? h0, DistributedFitOptions? fit = null, CancellationToken cancellationToken = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(blocks);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(w0);
-        ArgumentNullException.ThrowIfNull(h0);
         if (blocks.Count == 0)
         {
             throw new ArgumentException("at least one block is needed.", nameof(blocks));
@@ -101,36 +104,43 @@ public static class DistributedNmf
 
         fit ??= new DistributedFitOptions();
         int k = options.NComponents;
-        if (h0.Rows != k || w0.Cols != k)
+        bool custom = options.Init == NmfInit.Custom;
+        if (custom && (w0 is null || h0 is null))
         {
-            throw new ArgumentException($"W0 is {w0.Rows} x {w0.Cols} and H0 {h0.Rows} x {h0.Cols}; n_components is {k}.", nameof(h0));
+            throw new ArgumentException("Init = Custom needs W0 and H0.", nameof(w0));
+        }
+
+        if (!custom && options.Init is not (NmfInit.Auto or NmfInit.Random))
+        {
+            throw new ArgumentException($"init {options.Init.ToString().ToLowerInvariant()} needs all of X in one place; the distributed fit starts from random or custom factors.", nameof(options));
         }
 
         var driver = new BlockParallelNmf<T>(options, fit.CheckpointInterval, fit.MaxResumes, fit.Log, fit.AfterIteration);
         string fitId = Guid.NewGuid().ToString("N");
-        var rowBlocks = await OrleansRowBlocks<T>.LoadAsync(grains, fitId, blocks, k, (start, rows) =>
-        {
-            if (start + rows > w0.Rows)
-            {
-                throw new ArgumentException($"the blocks hold more than W0's {w0.Rows} rows.", nameof(w0));
-            }
-
-            return w0.SliceRows(start, rows);
-        }, cancellationToken).ConfigureAwait(false);
+        var rowBlocks = await OrleansRowBlocks<T>.LoadAsync(grains, fitId, blocks, k, cancellationToken).ConfigureAwait(false);
         try
         {
-            if (rowBlocks.Rows != w0.Rows || rowBlocks.Cols != h0.Cols)
+            int n = rowBlocks.Rows, m = rowBlocks.Cols;
+            if (custom)
             {
-                throw new ArgumentException($"the blocks hold {rowBlocks.Rows} x {rowBlocks.Cols}; W0 has {w0.Rows} rows and H0 {h0.Cols} columns.", nameof(w0));
+                if (w0!.Rows != n || w0.Cols != k || h0!.Rows != k || h0.Cols != m)
+                {
+                    throw new ArgumentException($"the blocks hold {n} x {m}; W0 is {w0.Rows} x {w0.Cols} and H0 {h0!.Rows} x {h0.Cols} for k = {k}.", nameof(w0));
+                }
+            }
+            else
+            {
+                double mean = await rowBlocks.SumAsync(cancellationToken).ConfigureAwait(false) / ((double)n * m);
+                (w0, h0) = RandomStart<T>(mean, n, m, k, options.RandomState);
             }
 
-            var result = await driver.FitAsync(rowBlocks, h0, cancellationToken).ConfigureAwait(false);
-            var parts = await rowBlocks.GetWAsync(cancellationToken).ConfigureAwait(false);
-            var blockRows = parts.Select(p => p.Rows).ToArray();
+            await rowBlocks.SetWAsync(w0, cancellationToken).ConfigureAwait(false);
+            var result = await driver.FitAsync(rowBlocks, h0!, cancellationToken).ConfigureAwait(false);
             DenseMatrix<T>? w = null;
             if (fit.GatherW)
             {
-                w = new DenseMatrix<T>(rowBlocks.Rows, k);
+                var parts = await rowBlocks.GetWAsync(cancellationToken).ConfigureAwait(false);
+                w = new DenseMatrix<T>(n, k);
                 int offset = 0;
                 foreach (var p in parts)
                 {
@@ -140,11 +150,30 @@ public static class DistributedNmf
             }
 
             return new DistributedFitResult<T>(result.H, w, result.NIter, result.ReconstructionError, result.Resumes, result.Seconds,
-                result.BytesPerIteration, rowBlocks.Silos.ToArray(), blockRows);
+                result.BytesPerIteration, rowBlocks.Silos.ToArray(), rowBlocks.BlockRows.ToArray());
         }
         finally
         {
             await rowBlocks.ReleaseAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>scikit-learn's random init from the mean of X: sqrt(mean / k)·|N(0, 1)|, H drawn before W.</summary>
+    private static (DenseMatrix<T> W, DenseMatrix<T> H) RandomStart<T>(double mean, int n, int m, int k, int? seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T avg = T.Sqrt(T.CreateChecked(mean) / T.CreateChecked(k));
+        var rng = Init.NumpyRandomState.FromSeed(seed);
+        var h = new DenseMatrix<T>(k, m);
+        var w = new DenseMatrix<T>(n, k);
+        foreach (var target in new[] { h.Data, w.Data })
+        {
+            for (int i = 0; i < target.Length; i++)
+            {
+                target[i] = T.Abs(avg * T.CreateTruncating(rng.StandardNormal()));
+            }
+        }
+
+        return (w, h);
     }
 }

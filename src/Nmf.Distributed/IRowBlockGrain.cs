@@ -15,6 +15,9 @@ public interface IRowBlockGrain : IGrainWithStringKey
     /// <summary>D_β(X_b | W_b H).</summary>
     Task<double> Divergence(double[] h, int components, double beta, int threads);
 
+    /// <summary>The sum of the block's stored values (for the mean of X that random starts need).</summary>
+    Task<double> Sum();
+
     /// <summary>A copy of W_b (row-major).</summary>
     Task<double[]> GetW();
 

@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
 namespace Nmf.Distributed;
@@ -66,5 +69,76 @@ public static class NmfClusterHosting
         });
         builder.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
         return builder;
+    }
+
+    /// <summary>Parses HOST:PORT (a name or an address); <paramref name="flag"/> names the flag in errors.</summary>
+    /// <param name="text">The address.</param>
+    /// <param name="flag">The flag, for messages.</param>
+    /// <returns>The endpoint (the first IPv4 address of a name).</returns>
+    public static IPEndPoint ParseAddress(string text, string flag)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        int colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535 - GatewayOffset)
+        {
+            throw new NmfInputException($"{flag} {text}: expected HOST:PORT with a port from 1 to {65535 - GatewayOffset}.");
+        }
+
+        string host = text[..colon];
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return new IPEndPoint(address, port);
+        }
+
+        try
+        {
+            var found = Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+                ?? throw new NmfInputException($"{flag} {text}: {host} has no IPv4 address.");
+            return new IPEndPoint(found, port);
+        }
+        catch (SocketException e)
+        {
+            throw new NmfInputException($"{flag} {text}: cannot resolve {host}: {e.Message}");
+        }
+    }
+
+    /// <summary>How long a client waits for the cluster's gateway to answer.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>Starts a silo (a worker) of the cluster whose primary silo is <paramref name="primary"/>.</summary>
+    /// <param name="primary">The primary silo.</param>
+    /// <param name="advertised">This silo's address as the others reach it.</param>
+    /// <param name="siloPort">This silo's port (the primary's port makes it the primary).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running host; stop it to leave the cluster.</returns>
+    public static async Task<IHost> StartWorkerAsync(IPEndPoint primary, IPAddress advertised, int siloPort, CancellationToken cancellationToken)
+    {
+        var host = new HostBuilder().UseOrleans(silo => silo.UseNmfCluster(primary, advertised, siloPort)).Build();
+        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        return host;
+    }
+
+    /// <summary>Connects a client to the cluster whose primary silo is <paramref name="primary"/>.</summary>
+    /// <param name="primary">The primary silo (its gateway is at its port + <see cref="GatewayOffset"/>).</param>
+    /// <param name="cancellationToken">Cancels the connection.</param>
+    /// <returns>The connected client's host and its grain factory.</returns>
+    /// <exception cref="NmfInputException">No gateway answers at the address.</exception>
+    public static async Task<(IHost Host, IClusterClient Client)> ConnectAsync(IPEndPoint primary, CancellationToken cancellationToken)
+    {
+        var host = new HostBuilder().UseOrleansClient(client => client.UseNmfCluster(primary)).Build();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ConnectTimeout);
+        try
+        {
+            await host.StartAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            host.Dispose();
+            string line = e.Message.ReplaceLineEndings(" ");
+            throw new NmfInputException($"--cluster {primary}: no NMF cluster answers at gateway {primary.Address}:{primary.Port + GatewayOffset} ({line.TrimEnd('.')}).");
+        }
+
+        return (host, host.Services.GetRequiredService<IClusterClient>());
     }
 }

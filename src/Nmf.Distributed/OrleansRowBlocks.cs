@@ -15,13 +15,15 @@ internal sealed class OrleansRowBlocks<T> : IRowBlocks<T> where T : unmanaged, I
     private readonly IRowBlockGrain[] _grains;
     private readonly BlockLoad[] _loads;
     private readonly string[] _silos;
+    private readonly int[] _blockRows;
 
-    private OrleansRowBlocks(IRowBlockGrain[] grains, BlockLoad[] loads, string[] silos, int rows, int cols)
+    private OrleansRowBlocks(IRowBlockGrain[] grains, BlockLoad[] loads, string[] silos, int[] blockRows, int cols)
     {
         _grains = grains;
         _loads = loads;
         _silos = silos;
-        Rows = rows;
+        _blockRows = blockRows;
+        Rows = blockRows.Sum();
         Cols = cols;
     }
 
@@ -40,12 +42,8 @@ internal sealed class OrleansRowBlocks<T> : IRowBlocks<T> where T : unmanaged, I
     /// <summary>Where each block's rows come from.</summary>
     public IReadOnlyList<BlockSource> Sources => _loads.Select(l => l.Source).ToArray();
 
-    /// <summary>
-    /// Loads the blocks: each silo reads its own source; <paramref name="startW"/>(first row, rows) gives each block's
-    /// starting W_b once its rows are known.
-    /// </summary>
-    public static async Task<OrleansRowBlocks<T>> LoadAsync(IGrainFactory grains, string fitId, IReadOnlyList<BlockSource> sources, int components,
-        Func<int, int, DenseMatrix<T>> startW, CancellationToken cancellationToken)
+    /// <summary>Loads the blocks: each silo reads its own source; W_b starts at zero until <see cref="RestoreAsync"/>.</summary>
+    public static async Task<OrleansRowBlocks<T>> LoadAsync(IGrainFactory grains, string fitId, IReadOnlyList<BlockSource> sources, int components, CancellationToken cancellationToken)
     {
         int count = sources.Count;
         var refs = new IRowBlockGrain[count];
@@ -56,7 +54,6 @@ internal sealed class OrleansRowBlocks<T> : IRowBlocks<T> where T : unmanaged, I
             loads[b] = new BlockLoad { Source = sources[b], Single = typeof(T) == typeof(float), Components = components };
         }
 
-        // First load without W (its rows are not known before the block is read), then set W_b.
         var infos = await Call(refs, sources, new string[count], (g, b) => g.Load(loads[b]), cancellationToken).ConfigureAwait(false);
         int cols = infos[0].Cols;
         for (int b = 0; b < count; b++)
@@ -69,17 +66,37 @@ internal sealed class OrleansRowBlocks<T> : IRowBlocks<T> where T : unmanaged, I
             loads[b] = loads[b] with { ExpectedCols = cols };
         }
 
-        var silos = infos.Select(i => i.Silo).ToArray();
-        int start = 0;
-        var ws = new double[count][];
-        for (int b = 0; b < count; b++)
+        return new OrleansRowBlocks<T>(refs, loads, infos.Select(i => i.Silo).ToArray(), infos.Select(i => i.Rows).ToArray(), cols);
+    }
+
+    /// <summary>Rows of each block.</summary>
+    public IReadOnlyList<int> BlockRows => _blockRows;
+
+    /// <summary>Σ of X's stored values, summed over the blocks in order.</summary>
+    public async Task<double> SumAsync(CancellationToken cancellationToken)
+    {
+        var sums = await Call(_grains, Sources, _silos, (g, _) => g.Sum(), cancellationToken).ConfigureAwait(false);
+        double s = 0;
+        foreach (double v in sums)
         {
-            ws[b] = Wire.ToDouble(startW(start, infos[b].Rows).Data);
-            start += infos[b].Rows;
+            s += v;
         }
 
-        await Call(refs, sources, silos, (g, b) => g.Restore(loads[b], ws[b]), cancellationToken).ConfigureAwait(false);
-        return new OrleansRowBlocks<T>(refs, loads, silos, start, cols);
+        return s;
+    }
+
+    /// <summary>Sets every W_b from the rows of <paramref name="w"/> (n x k, blocks in order).</summary>
+    public Task SetWAsync(DenseMatrix<T> w, CancellationToken cancellationToken)
+    {
+        var parts = new DenseMatrix<T>[_grains.Length];
+        int start = 0;
+        for (int b = 0; b < parts.Length; b++)
+        {
+            parts[b] = w.SliceRows(start, _blockRows[b]);
+            start += _blockRows[b];
+        }
+
+        return RestoreAsync(parts, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -32,6 +32,8 @@ internal sealed class RowBlockGrain : Grain, IRowBlockGrain
 
     public Task<double[]> GetW() => Task.FromResult(Loaded.GetW());
 
+    public Task<double> Sum() => Task.FromResult(Loaded.Sum());
+
     public Task<BlockInfo> Restore(BlockLoad load, double[] w)
     {
         _block ??= ReadBlock(load);
@@ -74,6 +76,8 @@ internal sealed class RowBlockGrain : Grain, IRowBlockGrain
 
         double[] GetW();
 
+        double Sum();
+
         void SetW(double[] w);
     }
 
@@ -107,6 +111,8 @@ internal sealed class RowBlockGrain : Grain, IRowBlockGrain
             => RowBlockKernels.Divergence(x, w, new DenseMatrix<T>(components, h.Length / components, Wire.FromDouble<T>(h)), beta, threads);
 
         public double[] GetW() => Wire.ToDouble((T[])w.Data.Clone());
+
+        public double Sum() => Solvers.MiniBatchMultiplicativeUpdate.SumOf(x);
 
         public void SetW(double[] values)
         {

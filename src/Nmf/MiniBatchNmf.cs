@@ -13,10 +13,10 @@ namespace Nmf;
 /// do not fit in memory; <see cref="PartialFit"/> updates the model with new rows (online learning).
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public sealed class MiniBatchNmf<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class MiniBatchNmf<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
     private DenseMatrix<T>? _components;
-    private DenseMatrix<T>? _w;
+    private FactorRows<T>? _w;
     private readonly List<double> _batchCosts = [];
     private double? _ewaCost;
     private double? _ewaCostMin;
@@ -40,7 +40,32 @@ public sealed class MiniBatchNmf<T> where T : unmanaged, IFloatingPointIeee754<T
     public DenseMatrix<T> Components => _components ?? throw new InvalidOperationException("the model is not fitted: call Fit or PartialFit first.");
 
     /// <summary>W (n x k) of the last <see cref="Fit(IMatrix{T}, DenseMatrix{T}?, DenseMatrix{T}?, CancellationToken)"/>.</summary>
-    public DenseMatrix<T> W => _w ?? throw new InvalidOperationException("W is known after Fit (PartialFit does not keep it).");
+    public DenseMatrix<T> W => _w?.Matrix ?? throw new InvalidOperationException(_w is null
+        ? "W is known after Fit (PartialFit does not keep it)."
+        : "W of a streamed fit stays on disk: read it with ReadW.");
+
+    /// <summary>
+    /// W of the last fit in consecutive row batches; for a streamed fit W is kept in a temporary file (until
+    /// <see cref="Dispose"/>) and read back here, one batch in memory at a time.
+    /// </summary>
+    /// <param name="batchSize">Rows per batch.</param>
+    /// <returns>The rows of W in order.</returns>
+    public IEnumerable<DenseMatrix<T>> ReadW(int batchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var w = _w ?? throw new InvalidOperationException("W is known after Fit (PartialFit does not keep it).");
+        for (int start = 0; start < w.Rows; start += batchSize)
+        {
+            yield return w.Read(start, Math.Min(batchSize, w.Rows - start));
+        }
+    }
+
+    /// <summary>Deletes the temporary file of a streamed fit's W.</summary>
+    public void Dispose()
+    {
+        _w?.Dispose();
+        _w = null;
+    }
 
     /// <summary>sqrt(2 · D_β(X | W H)) of the fitted data (scikit-learn's <c>reconstruction_err_</c>).</summary>
     public double ReconstructionError { get; private set; }
@@ -258,11 +283,11 @@ public sealed class MiniBatchNmf<T> where T : unmanaged, IFloatingPointIeee754<T
                     throw new NmfInputException($"X: rows from {rowStart + 1} have {batch.Cols} columns, expected {m}.");
                 }
 
-                DenseMatrix<T>? wBatch = Options.FreshRestarts ? null : w.SliceRows(rowStart, batch.Rows);
+                DenseMatrix<T>? wBatch = Options.FreshRestarts ? null : w.Read(rowStart, batch.Rows);
                 double cost = Step(batch, ref wBatch, h);
                 if (!Options.FreshRestarts)
                 {
-                    wBatch!.Data.CopyTo(w.Data, rowStart * w.Cols);
+                    w.Write(rowStart, wBatch!);
                 }
 
                 _batchCosts.Add(cost);
@@ -289,23 +314,24 @@ public sealed class MiniBatchNmf<T> where T : unmanaged, IFloatingPointIeee754<T
         {
             if (Options.FreshRestarts)
             {
-                w = SolveW(inMemory, h, TransformMaxIter, MiniBatchMultiplicativeUpdate.Mean(inMemory));
+                w = FactorRows<T>.InMemory(SolveW(inMemory, h, TransformMaxIter, MiniBatchMultiplicativeUpdate.Mean(inMemory)));
             }
 
-            ReconstructionError = ErrorOf(MiniBatchMultiplicativeUpdate.BetaDivergence(inMemory, w, h, Beta, Threads));
+            ReconstructionError = ErrorOf(MiniBatchMultiplicativeUpdate.BetaDivergence(inMemory, w.Matrix!, h, Beta, Threads));
         }
         else
         {
             ReconstructionError = ErrorOf(FinishStreamed(source, w, h, batchSize, cancellationToken));
         }
 
+        _w?.Dispose();
         _w = w;
         _components = h;
         Seconds = clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>The last pass of a streamed fit: fresh-restart W per batch if asked, and the summed beta-divergence.</summary>
-    private double FinishStreamed(IRowBatchSource<T> source, DenseMatrix<T> w, DenseMatrix<T> h, int batchSize, CancellationToken cancellationToken)
+    private double FinishStreamed(IRowBatchSource<T> source, FactorRows<T> w, DenseMatrix<T> h, int batchSize, CancellationToken cancellationToken)
     {
         double mean = 0;
         if (Options.FreshRestarts)
@@ -328,11 +354,11 @@ public sealed class MiniBatchNmf<T> where T : unmanaged, IFloatingPointIeee754<T
             if (Options.FreshRestarts)
             {
                 wBatch = SolveW(batch, h, TransformMaxIter, mean);
-                wBatch.Data.CopyTo(w.Data, rowStart * w.Cols);
+                w.Write(rowStart, wBatch);
             }
             else
             {
-                wBatch = w.SliceRows(rowStart, batch.Rows);
+                wBatch = w.Read(rowStart, batch.Rows);
             }
 
             divergence += MiniBatchMultiplicativeUpdate.BetaDivergence(batch, wBatch, h, Beta, Threads);
@@ -430,21 +456,31 @@ public sealed class MiniBatchNmf<T> where T : unmanaged, IFloatingPointIeee754<T
     }
 
     private (DenseMatrix<T> W, DenseMatrix<T> H) InitialFactors(IMatrix<T> x, DenseMatrix<T>? w0, DenseMatrix<T>? h0)
-        => InitialFactors(x, w0, h0, x.Rows, x.Cols);
+    {
+        var (w, h) = InitialFactors(x, w0, h0, x.Rows, x.Cols);
+        return (w.Matrix!, h);
+    }
 
     /// <summary>
     /// scikit-learn's <c>_check_w_h</c>: the given W0 and H0 for <see cref="NmfInit.Custom"/>, otherwise
     /// <see cref="Init.NmfInitializer"/> on the data in memory. Streamed data (<paramref name="x"/> null) can only
     /// start at random (the default for streams), from the mean summed over one pass of <paramref name="stream"/>.
     /// </summary>
-    private (DenseMatrix<T> W, DenseMatrix<T> H) InitialFactors(IMatrix<T>? x, DenseMatrix<T>? w0, DenseMatrix<T>? h0, int n, int m, IRowBatchSource<T>? stream = null)
+    private (FactorRows<T> W, DenseMatrix<T> H) InitialFactors(IMatrix<T>? x, DenseMatrix<T>? w0, DenseMatrix<T>? h0, int n, int m, IRowBatchSource<T>? stream = null)
     {
         int k = Options.NComponents;
         if (Options.Init == NmfInit.Custom)
         {
             CheckStart(h0, k, m, "H0");
             CheckStart(w0, n, k, "W0");
-            return (w0!.Clone(), h0!.Clone());
+            if (x is not null)
+            {
+                return (FactorRows<T>.InMemory(w0!.Clone()), h0!.Clone());
+            }
+
+            var rows = FactorRows<T>.TemporaryFile(n, k);
+            rows.Write(0, w0!);
+            return (rows, h0!.Clone());
         }
 
         if (w0 is not null || h0 is not null)
@@ -454,7 +490,8 @@ public sealed class MiniBatchNmf<T> where T : unmanaged, IFloatingPointIeee754<T
 
         if (x is not null)
         {
-            return Init.NmfInitializer.Initialize(x, k, Options.Init, Options.RandomState, Threads);
+            var (wi, hi) = Init.NmfInitializer.Initialize(x, k, Options.Init, Options.RandomState, Threads);
+            return (FactorRows<T>.InMemory(wi), hi);
         }
 
         if (Options.Init is not (NmfInit.Auto or NmfInit.Random))
@@ -468,8 +505,30 @@ public sealed class MiniBatchNmf<T> where T : unmanaged, IFloatingPointIeee754<T
             sum += MiniBatchMultiplicativeUpdate.SumOf(batch);
         }
 
-        T mean = T.CreateChecked(sum / ((double)n * m));
-        return Init.NmfInitializer.RandomInit(mean, n, m, k, Init.NumpyRandomState.FromSeed(Options.RandomState));
+        // scikit-learn's random init, drawn in its order (all of H, then W row after row) but written to the
+        // temporary W file a block of rows at a time.
+        T avg = T.Sqrt(T.CreateChecked(sum / ((double)n * m)) / T.CreateChecked(k));
+        var rng = Init.NumpyRandomState.FromSeed(Options.RandomState);
+        var h = new DenseMatrix<T>(k, m);
+        Draw(h.Data);
+        var w = FactorRows<T>.TemporaryFile(n, k);
+        int chunk = Math.Max(1, (1 << 16) / k);
+        for (int start = 0; start < n; start += chunk)
+        {
+            var rowsOfW = new DenseMatrix<T>(Math.Min(chunk, n - start), k);
+            Draw(rowsOfW.Data);
+            w.Write(start, rowsOfW);
+        }
+
+        return (w, h);
+
+        void Draw(T[] target)
+        {
+            for (int i = 0; i < target.Length; i++)
+            {
+                target[i] = T.Abs(avg * T.CreateTruncating(rng.StandardNormal()));
+            }
+        }
     }
 
     private static void CheckStart(DenseMatrix<T>? a, int rows, int cols, string name)

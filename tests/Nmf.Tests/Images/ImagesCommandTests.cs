@@ -140,6 +140,31 @@ public class ImagesCommandTests
         Assert.False(Directory.Exists(work.File("out")));
     }
 
+    [Fact]
+    public void DocsPicturesAreWhatTheReadmeCommandDraws()
+    {
+        string readme = File.ReadAllText(Path.Combine(TestPaths.Root, "README.md"));
+        const string command = "nmf images data/lfw-faces.csv -k 16 --shape 25x25 --compare pca --seed 0 -o out/faces";
+        Assert.Contains(command, readme);
+        foreach (string picture in new[] { "docs/faces-components.png", "docs/faces-reconstruction.png", "docs/faces-lnmf-components.png" })
+        {
+            Assert.Contains($"({picture})", readme);
+        }
+
+        using var work = new TempFolder();
+        var r = CliProcess.Run(TestPaths.Root, ["images", "data/lfw-faces.csv", "-k", "16", "--shape", "25x25", "--compare", "pca", "--seed", "0", "-o", work.Path, "--quiet"]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        foreach (var (drawn, committed) in new[] { ("components.png", "faces-components.png"), ("reconstruction.png", "faces-reconstruction.png") })
+        {
+            var (now, nowSize) = ImageReader.ReadGrey<double>(Path.Combine(work.Path, drawn));
+            var (docs, docsSize) = ImageReader.ReadGrey<double>(Path.Combine(TestPaths.Root, "docs", committed));
+            Assert.Equal(docsSize, nowSize);
+            // Other CPUs may round the last bits differently; the pictures must still agree to a few grey levels.
+            double worst = now.Zip(docs, (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(worst <= 4 / 255.0, $"{committed} differs from a fresh drawing by up to {worst * 255:F0} grey levels");
+        }
+    }
+
     private static double Error(string json)
     {
         using var doc = JsonDocument.Parse(json);
