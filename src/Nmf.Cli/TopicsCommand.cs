@@ -124,7 +124,7 @@ internal static class TopicsCommand
         };
 
         using var output = OutputDirectory.Prepare(parsed.GetValue(Output)!, "--output");
-        var columns = Columns(parsed);
+        var columns = Columns(parsed, corpusPath);
         var corpus = CorpusReader.Read(corpusPath, columns);
         var w0 = w0Path is null ? null : ReadFactor<T>(w0Path, "--w0");
         var h0 = h0Path is null ? null : ReadFactor<T>(h0Path, "--h0");
@@ -160,7 +160,7 @@ internal static class TopicsCommand
     {
         var saved = LoadModel<T>(modelPath, parsed.GetValue(Threads));
         using var output = OutputDirectory.Prepare(parsed.GetValue(Output)!, "--output");
-        var corpus = CorpusReader.Read(corpusPath, Columns(parsed));
+        var corpus = CorpusReader.Read(corpusPath, Columns(parsed, corpusPath));
         var assignments = saved.Transform(corpus.Texts);
         var metrics = corpus.HasLabels ? Agreement(corpus.Labels!, assignments) : null;
         output.Stage("doc-topics.csv", s => WriteMemberships(s, corpus, assignments));
@@ -227,12 +227,22 @@ internal static class TopicsCommand
         };
     }
 
-    private static CorpusColumns Columns(ParseResult parsed) => new()
+    private static CorpusColumns Columns(ParseResult parsed, string corpusPath)
     {
-        Text = parsed.GetValue(TextColumn),
-        Id = parsed.GetValue(IdColumn),
-        Label = parsed.GetValue(LabelColumn),
-    };
+        var columns = new CorpusColumns
+        {
+            Text = parsed.GetValue(TextColumn),
+            Id = parsed.GetValue(IdColumn),
+            Label = parsed.GetValue(LabelColumn),
+        };
+        bool table = !Directory.Exists(corpusPath) && Path.GetExtension(corpusPath).ToLowerInvariant() is ".tsv" or ".tab" or ".csv";
+        if (!table && (columns.Text ?? columns.Id ?? columns.Label) is not null)
+        {
+            throw new CliUsageException($"{corpusPath}: --text-column, --id-column and --label-column apply to .tsv/.csv tables only (a folder takes its labels from sub-folders).");
+        }
+
+        return columns;
+    }
 
     private static (NmfInit Init, string? W0, string? H0) InitFlags(ParseResult parsed)
     {

@@ -14,7 +14,7 @@ public readonly record struct TopicTerm(string Term, double Weight);
 /// The topic's part of the reconstructed corpus: Σ_i W_ik · Σ_j H_kj over Σ of that over all topics (the topics'
 /// shares add up to 1, since the entries of WH sum to Σ_k (Σ_i W_ik)(Σ_j H_kj)).
 /// </param>
-/// <param name="Terms">The highest-weighted terms, heaviest first (ties: vocabulary order).</param>
+/// <param name="Terms">The highest-weighted terms with a positive weight, heaviest first (ties: vocabulary order).</param>
 public sealed record Topic(int Index, double Share, IReadOnlyList<TopicTerm> Terms);
 
 /// <summary>How documents belong to topics.</summary>
@@ -184,9 +184,10 @@ public sealed class TopicModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             var row = h.Row(k).ToArray();
             var order = Enumerable.Range(0, row.Length)
+                .Where(j => row[j] > T.Zero)
                 .OrderByDescending(j => row[j])
                 .ThenBy(j => j)
-                .Take(Math.Min(topTerms, row.Length))
+                .Take(topTerms)
                 .Select(j => new TopicTerm(vocabulary[j], double.CreateChecked(row[j])))
                 .ToArray();
             topics[k] = new Topic(k, total > 0.0 ? mass[k] / total : double.NaN, order);

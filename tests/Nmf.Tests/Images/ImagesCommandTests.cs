@@ -141,6 +141,37 @@ public class ImagesCommandTests
     }
 
     [Fact]
+    public void FlattenedImagesAreResizedWithSizeAndShapeIsForMatrixFilesOnly()
+    {
+        using var work = new TempFolder();
+        var r = CliProcess.Run("images", FacesCsv, "-k", "2", "-o", work.File("small"), "--size", "10x12", "--method", "pca", "--json");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var h = ImagesTestData.ReadCsv(work.File(Path.Combine("small", "H.csv")), header: true, rowNames: true);
+        Assert.Equal(120, h.Cols);
+
+        string folder = work.File("in");
+        Directory.CreateDirectory(folder);
+        PngWriter.WriteGrey(Path.Combine(folder, "a.png"), new byte[16], new ImageSize(4, 4));
+        var e = CliProcess.Run("images", folder, "-k", "1", "-o", work.File("out"), "--shape", "4x4");
+        Assert.Equal(2, e.ExitCode);
+        Assert.Contains("--shape applies to a matrix file", Assert.Single(e.StderrLines));
+    }
+
+    [Theory]
+    [InlineData("als")]
+    [InlineData("pg")]
+    public void FitAndImagesTakeTheLeastSquaresSolvers(string solver)
+    {
+        using var work = new TempFolder();
+        var fit = CliProcess.Run("fit", "data/digits.csv", "-k", "5", "--solver", solver, "--max-iter", "30", "-o", work.File("fit"), "--quiet");
+        Assert.True(fit.ExitCode == 0, fit.ToString());
+        var images = CliProcess.Run("images", FacesCsv, "-k", "4", "--solver", solver, "--max-iter", "30", "-o", work.File("img"), "--json");
+        Assert.True(images.ExitCode == 0, images.ToString());
+        using var json = JsonDocument.Parse(images.Stdout);
+        Assert.Equal(solver, json.RootElement.GetProperty("models")[0].GetProperty("solver").GetString());
+    }
+
+    [Fact]
     public void DocsPicturesAreWhatTheReadmeCommandDraws()
     {
         string readme = File.ReadAllText(Path.Combine(TestPaths.Root, "README.md"));

@@ -169,3 +169,30 @@ public class TopicsCommandTests
         Assert.Contains("--transform", r.Stderr, StringComparison.Ordinal);
     }
 }
+
+public class TopicsCommandFolderTests
+{
+    [Fact]
+    public void FolderCorpusClustersBySubFolderAndListsOnlyPositiveTerms()
+    {
+        using var tmp = new TempFolder();
+        Directory.CreateDirectory(tmp.File("docs/oil"));
+        Directory.CreateDirectory(tmp.File("docs/deals"));
+        for (int i = 0; i < 3; i++)
+        {
+            File.WriteAllText(tmp.File($"docs/oil/{i}.txt"), "oil price crude barrel opec");
+            File.WriteAllText(tmp.File($"docs/deals/{i}.txt"), "shares acquisition company merger stake");
+        }
+
+        var r = CliProcess.Run("topics", tmp.File("docs"), "-k", "2", "--top", "8", "-o", tmp.File("out"));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("purity 1.0000", r.Stdout);
+        var topics = File.ReadAllLines(tmp.File("out/topics.csv")).Skip(1).ToArray();
+        Assert.Equal(10, topics.Length); // five terms with a positive weight in each topic, not eight
+        Assert.All(topics, line => Assert.True(double.Parse(line.Split(',')[3], System.Globalization.CultureInfo.InvariantCulture) > 0));
+
+        var bad = CliProcess.Run("topics", tmp.File("docs"), "-k", "2", "--label-column", "3", "-o", tmp.File("out2"));
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("tables only", bad.Stderr, StringComparison.Ordinal);
+    }
+}
