@@ -38,10 +38,13 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
         T[] f, int rows, int fRow, int fComp, T[] gram, int k, T[] rhs, int rRow, int rComp, T l1, int[] order, int threads) =>
         Run(f, rows, fRow, fComp, gram, k, rhs, rRow, rComp, l1, order, threads, SimdSelect.Path);
 
-    /// <summary>As above, on a chosen vector path.</summary>
+    /// <summary>
+    /// As above, on a chosen vector path, for the rows starting at element <paramref name="fOffset"/> of
+    /// <paramref name="f"/> and <paramref name="rOffset"/> of <paramref name="rhs"/>.
+    /// </summary>
     public static SweepResult<T> Run(
         T[] f, int rows, int fRow, int fComp, T[] gram, int k, T[] rhs, int rRow, int rComp, T l1, int[] order, int threads,
-        SimdPath path)
+        SimdPath path, int fOffset = 0, int rOffset = 0)
     {
         ArgumentNullException.ThrowIfNull(f);
         ArgumentNullException.ThrowIfNull(gram);
@@ -59,20 +62,18 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
 
         return path switch
         {
-            SimdPath.V512 => Job<Vector512<T>, Simd512<T>>.Execute(f, rows, fRow, fComp, gram, k, rhs, rRow, rComp, l1, order, threads),
-            SimdPath.V256 => Job<Vector256<T>, Simd256<T>>.Execute(f, rows, fRow, fComp, gram, k, rhs, rRow, rComp, l1, order, threads),
-            SimdPath.V128 => Job<Vector128<T>, Simd128<T>>.Execute(f, rows, fRow, fComp, gram, k, rhs, rRow, rComp, l1, order, threads),
-            _ => Reference(f, rows, fRow, fComp, gram, k, rhs, rRow, rComp, l1, order),
+            SimdPath.V512 => Job<Vector512<T>, Simd512<T>>.Execute(f, rows, fRow, fComp, gram, k, rhs, rRow, rComp, l1, order, threads, fOffset, rOffset),
+            SimdPath.V256 => Job<Vector256<T>, Simd256<T>>.Execute(f, rows, fRow, fComp, gram, k, rhs, rRow, rComp, l1, order, threads, fOffset, rOffset),
+            SimdPath.V128 => Job<Vector128<T>, Simd128<T>>.Execute(f, rows, fRow, fComp, gram, k, rhs, rRow, rComp, l1, order, threads, fOffset, rOffset),
+            _ => Reference(f.AsSpan(fOffset), rows, fRow, fComp, gram, k, rhs.AsSpan(rOffset), rRow, rComp, l1, order),
         };
     }
 
     /// <summary>The plain loop in scikit-learn's order (component outer, row inner), the definition.</summary>
     public static SweepResult<T> Reference(
-        T[] f, int rows, int fRow, int fComp, T[] gram, int k, T[] rhs, int rRow, int rComp, T l1, int[] order)
+        Span<T> f, int rows, int fRow, int fComp, T[] gram, int k, ReadOnlySpan<T> rhs, int rRow, int rComp, T l1, int[] order)
     {
-        ArgumentNullException.ThrowIfNull(f);
         ArgumentNullException.ThrowIfNull(gram);
-        ArgumentNullException.ThrowIfNull(rhs);
         ArgumentNullException.ThrowIfNull(order);
         T violation = T.Zero;
         double change = 0;
@@ -114,16 +115,19 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
         private readonly double[] _changes = new double[MaxParts];
         private T[]? _f, _gram, _rhs;
         private int[]? _order;
-        private int _rows, _fRow, _fComp, _k, _rRow, _rComp, _blocks, _parts;
+        private int _rows, _fRow, _fComp, _k, _rRow, _rComp, _blocks, _parts, _fOffset, _rOffset;
         private T _l1;
 
         /// <summary>Rows per block: four vectors of lanes, four independent chains over c.</summary>
         private static int Lanes => 4 * TS.Count;
 
         public static SweepResult<T> Execute(
-            T[] f, int rows, int fRow, int fComp, T[] gram, int k, T[] rhs, int rRow, int rComp, T l1, int[] order, int threads)
+            T[] f, int rows, int fRow, int fComp, T[] gram, int k, T[] rhs, int rRow, int rComp, T l1, int[] order, int threads,
+            int fOffset, int rOffset)
         {
             var job = _cached ??= new Job<TV, TS>();
+            job._fOffset = fOffset;
+            job._rOffset = rOffset;
             job._f = f;
             job._rows = rows;
             job._fRow = fRow;
@@ -170,10 +174,10 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
                 for (int b = b0; b < b1; b++)
                 {
                     int i0 = b * lanes, count = Math.Min(lanes, _rows - i0);
-                    Gather(f, _fRow, _fComp, i0, count, fb);
-                    Gather(rhs, _rRow, _rComp, i0, count, rb);
+                    Gather(f + _fOffset, _fRow, _fComp, i0, count, fb);
+                    Gather(rhs + _rOffset, _rRow, _rComp, i0, count, rb);
                     SweepBlock(fb, rb, gram, ref violation, ref change);
-                    Scatter(fb, i0, count, f);
+                    Scatter(fb, i0, count, f + _fOffset);
                 }
             }
 

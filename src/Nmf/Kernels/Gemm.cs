@@ -37,11 +37,13 @@ internal static unsafe class Gemm<T> where T : unmanaged, IFloatingPointIeee754<
     /// <summary>
     /// C (m x n, row stride <paramref name="ldc"/>) = A (m x k) · B (k x n), overwriting C, where
     /// A[i, p] = a[i·rsA + p·csA] and B[p, j] = b[p·ldb + j] (or b[j·ldb + p] when <paramref name="bTransposed"/>).
+    /// With <paramref name="accumulate"/>, C += A · B instead (each element's chain continues from C).
     /// </summary>
     public static void Run(
-        int m, int n, int k, T* a, nint rsA, nint csA, T* b, nint ldb, bool bTransposed, T* c, nint ldc, int threads, SimdPath path)
+        int m, int n, int k, T* a, nint rsA, nint csA, T* b, nint ldb, bool bTransposed, T* c, nint ldc, int threads, SimdPath path,
+        bool accumulate = false)
     {
-        if (m == 0 || n == 0)
+        if (m == 0 || n == 0 || (k == 0 && accumulate))
         {
             return;
         }
@@ -59,13 +61,13 @@ internal static unsafe class Gemm<T> where T : unmanaged, IFloatingPointIeee754<
         switch (path)
         {
             case SimdPath.V512:
-                Job<Vector512<T>, Simd512<T>>.Execute(m, n, k, a, rsA, csA, b, ldb, bTransposed, c, ldc, threads);
+                Job<Vector512<T>, Simd512<T>>.Execute(m, n, k, a, rsA, csA, b, ldb, bTransposed, c, ldc, threads, accumulate);
                 break;
             case SimdPath.V256:
-                Job<Vector256<T>, Simd256<T>>.Execute(m, n, k, a, rsA, csA, b, ldb, bTransposed, c, ldc, threads);
+                Job<Vector256<T>, Simd256<T>>.Execute(m, n, k, a, rsA, csA, b, ldb, bTransposed, c, ldc, threads, accumulate);
                 break;
             case SimdPath.V128:
-                Job<Vector128<T>, Simd128<T>>.Execute(m, n, k, a, rsA, csA, b, ldb, bTransposed, c, ldc, threads);
+                Job<Vector128<T>, Simd128<T>>.Execute(m, n, k, a, rsA, csA, b, ldb, bTransposed, c, ldc, threads, accumulate);
                 break;
             default:
                 throw new InvalidOperationException("the scalar path uses the reference products.");
@@ -83,14 +85,15 @@ internal static unsafe class Gemm<T> where T : unmanaged, IFloatingPointIeee754<
         private int _m, _n, _k, _parts;
         private T* _a, _b, _c;
         private nint _rsA, _csA, _ldb, _ldc;
-        private bool _bTransposed, _splitRows;
+        private bool _bTransposed, _splitRows, _accumulate;
 
         private static int NR => 2 * TS.Count;
 
         public static void Execute(
-            int m, int n, int k, T* a, nint rsA, nint csA, T* b, nint ldb, bool bTransposed, T* c, nint ldc, int threads)
+            int m, int n, int k, T* a, nint rsA, nint csA, T* b, nint ldb, bool bTransposed, T* c, nint ldc, int threads, bool accumulate)
         {
             var job = _cached ??= new Job<TV, TS>();
+            job._accumulate = accumulate;
             job._m = m;
             job._n = n;
             job._k = k;
@@ -168,11 +171,11 @@ internal static unsafe class Gemm<T> where T : unmanaged, IFloatingPointIeee754<
                                     nint ldp = direct ? _ldb : nr;
                                     if (mr == MR && w == nr)
                                     {
-                                        Kernel(kc, aTile, _rsA, _csA, mr, panel, ldp, cTile, _ldc, pc > 0);
+                                        Kernel(kc, aTile, _rsA, _csA, mr, panel, ldp, cTile, _ldc, pc > 0 || _accumulate);
                                     }
                                     else
                                     {
-                                        EdgeTile(kc, aTile, mr, w, panel, ldp, cTile, tp, pc > 0);
+                                        EdgeTile(kc, aTile, mr, w, panel, ldp, cTile, tp, pc > 0 || _accumulate);
                                     }
                                 }
                             }

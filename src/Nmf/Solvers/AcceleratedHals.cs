@@ -20,6 +20,10 @@ namespace Nmf.Solvers;
 /// With one inner pass it is exactly <c>cd</c>.
 /// </para>
 /// <para>
+/// On dense X the W half runs fused with the products, reading X once per iteration (<see cref="FusedRowPasses{T}"/>);
+/// there the ε rule applies per block of rows.
+/// </para>
+/// <para>
 /// When to use it: instead of <c>cd</c> whenever the exact scikit-learn iterates are not needed, above all when
 /// m (features) is much larger than k, or X is large and dense: it reaches a given error in fewer passes over X.
 /// The stopping rule is <c>cd</c>'s: the projected-gradient violation of the first pass of an iteration, relative
@@ -53,7 +57,8 @@ internal sealed class AcceleratedHals : INmfSolver
         int n = x.Rows, m = x.Cols, k = w.Cols, threads = context.Threads;
         var reg = context.Regularization;
         var hht = new DenseMatrix<T>(k, k);
-        var xht = new DenseMatrix<T>(n, k);
+        bool fused = x is DenseMatrix<T> && context.UpdateH && FusedRowPasses<T>.IsAvailable;
+        var xht = new DenseMatrix<T>(fused ? 0 : n, k);
         var wtw = new DenseMatrix<T>(k, k);
         var wtx = new DenseMatrix<T>(k, m);
         var gram = new DenseMatrix<T>(k, k);
@@ -67,19 +72,32 @@ internal sealed class AcceleratedHals : INmfSolver
         int iteration;
         for (iteration = 1; iteration <= context.MaxIter; iteration++)
         {
-            if (context.UpdateH || iteration == 1)
-            {
-                Products.XHt(x, h, xht, threads);
-            }
-
+            double violation;
             Regularize(hht, l2W, gram);
-            double violation = Passes(w.Data, n, k, 1, gram, xht.Data, k, 1, l1W, order, threads, passesW);
+            if (fused)
+            {
+                // One pass over dense X: XHᵀ, the W passes, WᵀX and WᵀW block by block (see FusedRowPasses).
+                violation = double.CreateChecked(FusedRowPasses<T>.Run(
+                    (DenseMatrix<T>)x, h, w, gram, l1W, order, passesW, Epsilon, wtx, wtw, threads));
+            }
+            else
+            {
+                if (context.UpdateH || iteration == 1)
+                {
+                    Products.XHt(x, h, xht, threads);
+                }
+
+                violation = Passes(w.Data, n, k, 1, gram, xht.Data, k, 1, l1W, order, threads, passesW);
+                if (context.UpdateH)
+                {
+                    Products.GramCols(w, wtw, threads);
+                    Products.WtX(w, x, wtx, threads);
+                }
+            }
 
             double loss = double.NaN;
             if (context.UpdateH)
             {
-                Products.GramCols(w, wtw, threads);
-                Products.WtX(w, x, wtx, threads);
                 Regularize(wtw, l2H, gram);
 
                 // Hᵀ[j, r] lives at H[r, j]: row stride 1, component stride m; (XᵀW)[j, t] at WᵀX[t, j].

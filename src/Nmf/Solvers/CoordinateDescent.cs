@@ -39,7 +39,11 @@ internal sealed class CoordinateDescent : INmfSolver
         int n = x.Rows, m = x.Cols, k = w.Cols, threads = context.Threads;
         var reg = context.Regularization;
         var hht = new DenseMatrix<T>(k, k);
-        var xht = new DenseMatrix<T>(n, k);
+
+        // Dense X: the W update reads X once per iteration, fused with WᵀX and WᵀW (same W; WᵀX and WᵀW summed
+        // per block group, so they differ from the separate products only by rounding).
+        bool fused = x is DenseMatrix<T> && context.UpdateH && FusedRowPasses<T>.IsAvailable;
+        var xht = new DenseMatrix<T>(fused ? 0 : n, k);
         var wtw = new DenseMatrix<T>(k, k);
         var wtx = new DenseMatrix<T>(k, m);
         var gram = new DenseMatrix<T>(k, k);
@@ -54,7 +58,7 @@ internal sealed class CoordinateDescent : INmfSolver
         for (iteration = 1; iteration <= context.MaxIter; iteration++)
         {
             // W: XHᵀ and HHᵀ (the latter carried over from the previous iteration's H; constant in transform).
-            if (context.UpdateH || iteration == 1)
+            if ((context.UpdateH || iteration == 1) && !fused)
             {
                 Products.XHt(x, h, xht, threads);
             }
@@ -62,13 +66,19 @@ internal sealed class CoordinateDescent : INmfSolver
             double violation = 0.0;
             Regularize(hht, l2W, gram);
             NextOrder(order, shuffler);
-            violation += double.CreateChecked(UpdateFactor(w.Data, n, k, 1, gram, xht.Data, k, 1, l1W, order, threads));
+            violation += fused
+                ? double.CreateChecked(FusedRowPasses<T>.Run((DenseMatrix<T>)x, h, w, gram, l1W, order, 1, 0.0, wtx, wtw, threads))
+                : double.CreateChecked(UpdateFactor(w.Data, n, k, 1, gram, xht.Data, k, 1, l1W, order, threads));
 
             double loss = double.NaN;
             if (context.UpdateH)
             {
-                Products.GramCols(w, wtw, threads);
-                Products.WtX(w, x, wtx, threads);
+                if (!fused)
+                {
+                    Products.GramCols(w, wtw, threads);
+                    Products.WtX(w, x, wtx, threads);
+                }
+
                 Regularize(wtw, l2H, gram);
                 NextOrder(order, shuffler);
 

@@ -55,7 +55,7 @@ public partial class ReadmeTests
     }
 
     [Fact]
-    public void FirstReadmeCommandDrawsTheDigitComponents()
+    public void ReadmeDigitsFitDrawsTheComponents()
     {
         using var work = new TempFolder();
         var r = CliProcess.Run(TestPaths.Root, ["fit", "data/digits.csv", "-k", "10", "-o", work.Path]);

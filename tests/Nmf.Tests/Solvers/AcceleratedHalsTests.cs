@@ -20,15 +20,40 @@ public class AcceleratedHalsTests
     });
 
     [Fact]
-    public void OneInnerPassIsExactlyCd()
+    public void OneInnerPassIsExactlyCdOnSparseX()
     {
-        var x = Digits.Value.SliceRows(0, 300);
+        var x = CsrMatrix<double>.FromDense(Digits.Value.SliceRows(0, 300));
         var options = Options(k: 8, iters: 15);
         var (w0, h0) = NmfInitializer.Initialize<double>(x, 8, NmfInit.Nndsvda, 0);
         var (wCd, hCd, _) = Solve(new CoordinateDescent(), x, options, w0, h0);
         var (wHals, hHals, _) = Solve(new AcceleratedHals(alpha: 0), x, options, w0, h0);
         Assert.Equal(wCd.Data, wHals.Data);
         Assert.Equal(hCd.Data, hHals.Data);
+    }
+
+    [Fact]
+    public void OneInnerPassMatchesCdOnDenseXWithinRounding()
+    {
+        // Dense X takes the fused pass: W is updated exactly as cd does, WᵀX and WᵀW are summed per block group.
+        var x = Digits.Value;
+        var options = Options(k: 8, iters: 15);
+        var (w0, h0) = NmfInitializer.Initialize<double>(x, 8, NmfInit.Nndsvda, 0);
+        var (wCd, hCd, _) = Solve(new CoordinateDescent(), x, options, w0, h0);
+        var (wHals, hHals, _) = Solve(new AcceleratedHals(alpha: 0), x, options, w0, h0);
+        Assert.True(RelativeDifference(wCd, wHals) < 1e-10, $"W differs by {RelativeDifference(wCd, wHals)}");
+        Assert.True(RelativeDifference(hCd, hHals) < 1e-10, $"H differs by {RelativeDifference(hCd, hHals)}");
+    }
+
+    private static double RelativeDifference(DenseMatrix<double> a, DenseMatrix<double> b)
+    {
+        double num = 0, den = 0;
+        for (int i = 0; i < a.Data.Length; i++)
+        {
+            num += (a.Data[i] - b.Data[i]) * (a.Data[i] - b.Data[i]);
+            den += a.Data[i] * a.Data[i];
+        }
+
+        return Math.Sqrt(num / den);
     }
 
     [Fact]

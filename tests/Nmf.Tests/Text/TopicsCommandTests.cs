@@ -196,3 +196,28 @@ public class TopicsCommandFolderTests
         Assert.Contains("tables only", bad.Stderr, StringComparison.Ordinal);
     }
 }
+
+public class TopicsCommandCountsModelTests
+{
+    [Fact]
+    public void CountsBigramsAndOwnStopWordsSurviveTheSavedModel()
+    {
+        using var tmp = new TempFolder();
+        File.WriteAllText(tmp.File("stop.txt"), "oil\nshares\n");
+        string corpus = Path.Combine(TestPaths.Shared, "data", "reuters-crude-acq.tsv");
+        var fit = CliProcess.Run(
+            "topics", corpus, "-k", "2", "--tf", "--ngram", "1,2", "--stop-words", tmp.File("stop.txt"), "--min-df", "0.05",
+            "--max-df", "10", "--max-features", "300", "--solver", "mu", "--loss", "kl", "--quiet", "-o", tmp.File("model"));
+        Assert.True(fit.ExitCode == 0, fit.ToString());
+        var vocabulary = File.ReadAllLines(tmp.File("model/vocabulary.txt"));
+        Assert.Equal(300, vocabulary.Length);
+        Assert.DoesNotContain("oil", vocabulary);
+        Assert.Contains(vocabulary, t => t.Contains(' ', StringComparison.Ordinal));
+
+        var placed = CliProcess.Run("topics", "--model", tmp.File("model"), "--transform", corpus, "-o", tmp.File("placed"), "--quiet");
+        Assert.True(placed.ExitCode == 0, placed.ToString());
+        var memberships = File.ReadAllLines(tmp.File("placed/doc-topics.csv"));
+        Assert.Equal(71, memberships.Length);
+        Assert.Equal("id,topic_0,topic_1", memberships[0]);
+    }
+}

@@ -1,0 +1,146 @@
+using System.Numerics;
+using Nmf.Matrices;
+
+namespace Nmf.Kernels;
+
+/// <summary>
+/// The W half of a HALS / coordinate-descent iteration on dense X in one pass over X: for each block of rows,
+/// R = X_B·Hᵀ, then up to <c>maxPasses</c> coordinate-descent passes over W_B (<see cref="CoordinateSweep{T}"/>),
+/// then WᵀX += W_Bᵀ·X_B and WᵀW += W_Bᵀ·W_B while X_B is still in cache. Done as separate products, X is read
+/// from memory twice per iteration (XHᵀ before the W update, WᵀX after it); here once.
+/// </summary>
+/// <remarks>
+/// Rows of W are independent given HHᵀ, so W comes out exactly as from XHᵀ followed by whole passes (with one
+/// pass: bit-identical to <c>cd</c>). With several passes each block stops on its own change (ε rule of
+/// Gillis &amp; Glineur 2012 per block). WᵀX and WᵀW are summed per fixed group of blocks, then over the groups in
+/// order: independent of the thread count, but rounded differently from one long sum.
+/// </remarks>
+/// <typeparam name="T">float or double.</typeparam>
+internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private const int Groups = 8;
+    private const int BlockRows = 256;
+
+    /// <summary>Whether the fused pass runs for this element type on this machine (it needs the vector kernels).</summary>
+    public static bool IsAvailable =>
+        (typeof(T) == typeof(double) || typeof(T) == typeof(float)) && SimdSelect.Path != SimdPath.Scalar;
+
+    /// <summary>Runs the W half; returns the summed violation of the first pass over each block.</summary>
+    public static T Run(
+        DenseMatrix<T> x, DenseMatrix<T> h, DenseMatrix<T> w, DenseMatrix<T> gram, T l1, int[] order, int maxPasses, double epsilon,
+        DenseMatrix<T> wtx, DenseMatrix<T> wtw, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(h);
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(gram);
+        ArgumentNullException.ThrowIfNull(wtx);
+        ArgumentNullException.ThrowIfNull(wtw);
+        var job = Job.Cached ??= new Job();
+        int k = w.Cols, m = x.Cols;
+        job.X = x;
+        job.H = h;
+        job.W = w;
+        job.Gram = gram;
+        job.L1 = l1;
+        job.Order = order;
+        job.MaxPasses = Math.Max(1, maxPasses);
+        job.Epsilon = epsilon;
+        job.Path = SimdSelect.Path;
+        int blocks = (x.Rows + BlockRows - 1) / BlockRows;
+        job.GroupCount = Math.Max(1, Math.Min(Groups, blocks));
+        job.Blocks = blocks;
+        int partialLength = (k * m) + (k * k);
+        if (job.Partials is null || job.Partials.Length < job.GroupCount * partialLength)
+        {
+            job.Partials = new T[job.GroupCount * partialLength];
+        }
+
+        try
+        {
+            KernelThreads.Run(job, job.GroupCount, threads);
+            var partials = job.Partials.AsSpan();
+            partials[..(k * m)].CopyTo(wtx.Data);
+            partials.Slice(k * m, k * k).CopyTo(wtw.Data);
+            T violation = job.Violations[0];
+            for (int g = 1; g < job.GroupCount; g++)
+            {
+                var part = partials.Slice(g * partialLength, partialLength);
+                System.Numerics.Tensors.TensorPrimitives.Add(wtx.Data, part[..(k * m)], wtx.Data);
+                System.Numerics.Tensors.TensorPrimitives.Add(wtw.Data, part.Slice(k * m, k * k), wtw.Data);
+                violation += job.Violations[g];
+            }
+
+            return violation;
+        }
+        finally
+        {
+            job.X = job.H = job.W = job.Gram = null;
+            job.Order = null;
+        }
+    }
+
+    private sealed class Job : IPartitionedWork
+    {
+        [ThreadStatic]
+        public static Job? Cached;
+
+        [ThreadStatic]
+        private static T[]? _rhs;
+
+        public readonly T[] Violations = new T[Groups];
+        public DenseMatrix<T>? X, H, W, Gram;
+        public int[]? Order;
+        public T[]? Partials;
+        public T L1;
+        public int MaxPasses, GroupCount, Blocks;
+        public double Epsilon;
+        public SimdPath Path;
+
+        public void RunPart(int group)
+        {
+            var x = X!;
+            var w = W!;
+            var h = H!;
+            int n = x.Rows, m = x.Cols, k = w.Cols;
+            int b0 = (int)((long)Blocks * group / GroupCount), b1 = (int)((long)Blocks * (group + 1) / GroupCount);
+            int partialLength = (k * m) + (k * k);
+            if (_rhs is null || _rhs.Length < BlockRows * k)
+            {
+                _rhs = GC.AllocateUninitializedArray<T>(BlockRows * k, pinned: true);
+            }
+
+            var rhs = _rhs;
+            T violation = T.Zero;
+            double stop = Epsilon * Epsilon;
+            fixed (T* px = x.Data, ph = h.Data, pw = w.Data, pr = rhs, pp = Partials)
+            {
+                T* wtx = pp + ((long)group * partialLength);
+                T* wtw = wtx + (k * m);
+                for (int b = b0; b < b1; b++)
+                {
+                    int i0 = b * BlockRows, rows = Math.Min(BlockRows, n - i0);
+                    T* xb = px + ((long)i0 * m);
+                    T* wb = pw + ((long)i0 * k);
+                    Gemm<T>.Run(rows, k, m, xb, m, 1, ph, m, true, pr, k, 1, Path);
+                    var first = CoordinateSweep<T>.Run(w.Data, rows, k, 1, Gram!.Data, k, rhs, k, 1, L1, Order!, 1, Path, i0 * k, 0);
+                    violation += first.Violation;
+                    for (int pass = 1; pass < MaxPasses; pass++)
+                    {
+                        var next = CoordinateSweep<T>.Run(w.Data, rows, k, 1, Gram.Data, k, rhs, k, 1, L1, Order!, 1, Path, i0 * k, 0);
+                        if (next.SquaredChange <= stop * first.SquaredChange)
+                        {
+                            break;
+                        }
+                    }
+
+                    bool accumulate = b > b0;
+                    Gemm<T>.Run(k, m, rows, wb, 1, k, xb, m, false, wtx, m, 1, Path, accumulate);
+                    Gemm<T>.Run(k, k, rows, wb, 1, k, wb, k, false, wtw, k, 1, Path, accumulate);
+                }
+            }
+
+            Violations[group] = violation;
+        }
+    }
+}

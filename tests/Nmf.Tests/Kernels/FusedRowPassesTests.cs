@@ -1,0 +1,69 @@
+using Nmf.Kernels;
+using Nmf.Matrices;
+using Xunit;
+
+namespace Nmf.Tests.Kernels;
+
+/// <summary>The fused W half (XHᵀ, passes over W, WᵀX, WᵀW in one pass over X) against the separate steps.</summary>
+public class FusedRowPassesTests
+{
+    [Theory]
+    [InlineData(1, 7, 5)]
+    [InlineData(257, 33, 7)]
+    [InlineData(1100, 70, 12)]
+    public void OnePassEqualsSeparateSteps(int n, int m, int k)
+    {
+        var rng = new Random(n + m + k);
+        var x = Random(n, m, rng);
+        var w = Random(n, k, rng);
+        var h = Random(k, m, rng);
+        var gram = new DenseMatrix<double>(k, k);
+        Products.GramRows(h, gram, 1);
+        var order = Enumerable.Range(0, k).Reverse().ToArray();
+
+        // Separate: XHᵀ, one pass over all of W, then WᵀX and WᵀW.
+        var wSeparate = w.Clone();
+        var xht = new DenseMatrix<double>(n, k);
+        Products.XHt(x, h, xht, 1);
+        var pass = CoordinateSweep<double>.Run(wSeparate.Data, n, k, 1, gram.Data, k, xht.Data, k, 1, 0.01, order, 1);
+        var wtx = new DenseMatrix<double>(k, m);
+        var wtw = new DenseMatrix<double>(k, k);
+        Products.WtX(wSeparate, x, wtx, 1);
+        Products.GramCols(wSeparate, wtw, 1);
+
+        DenseMatrix<double>? firstW = null, firstWtx = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var wFused = w.Clone();
+            var wtxFused = new DenseMatrix<double>(k, m);
+            var wtwFused = new DenseMatrix<double>(k, k);
+            double violation = FusedRowPasses<double>.Run(x, h, wFused, gram, 0.01, order, 1, 0.1, wtxFused, wtwFused, threads);
+            Assert.Equal(wSeparate.Data, wFused.Data);
+            Assert.InRange(violation, pass.Violation * (1 - 1e-12), pass.Violation * (1 + 1e-12));
+            Close(wtx, wtxFused);
+            Close(wtw, wtwFused);
+            firstW ??= wFused;
+            firstWtx ??= wtxFused;
+            Assert.Equal(firstWtx.Data, wtxFused.Data);
+        }
+    }
+
+    private static void Close(DenseMatrix<double> expected, DenseMatrix<double> actual)
+    {
+        for (int i = 0; i < expected.Data.Length; i++)
+        {
+            Assert.True(Math.Abs(expected.Data[i] - actual.Data[i]) <= 1e-12 * Math.Abs(expected.Data[i]) + 1e-300, $"element {i}: {actual.Data[i]} vs {expected.Data[i]}");
+        }
+    }
+
+    private static DenseMatrix<double> Random(int rows, int cols, Random rng)
+    {
+        var m = new DenseMatrix<double>(rows, cols);
+        for (int i = 0; i < m.Data.Length; i++)
+        {
+            m.Data[i] = rng.NextDouble();
+        }
+
+        return m;
+    }
+}
