@@ -11,6 +11,8 @@ var root = new RootCommand("nmf: non-negative matrix factorization (scikit-learn
     TopicsCommand.Create(),
     UpdateCommand.Create(),
     WorkerCommand.Create(),
+    ConsensusCommand.Create(),
+    CrossvalCommand.Create(),
 };
 
 return CliRuntime.Run(root, args);

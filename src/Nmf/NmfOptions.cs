@@ -89,4 +89,11 @@ public sealed record NmfOptions
 
     /// <summary>Threads for the kernels; 0 (default) uses every core. Results do not depend on it.</summary>
     public int Threads { get; init; }
+
+    /// <summary>
+    /// For <see cref="NmfSolver.Brunet"/> and <see cref="NmfSolver.Lee"/>: stop when the samples' clustering (argmax of
+    /// each row of W) has not changed for 40 checks made every 10 iterations, R NMF's rule, instead of by
+    /// <see cref="Tol"/>; default false.
+    /// </summary>
+    public bool ConnectivityStop { get; init; }
 }

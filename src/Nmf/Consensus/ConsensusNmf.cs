@@ -17,7 +17,8 @@ public static class ConsensusNmf
     /// <see cref="ConsensusOptions.Rank"/>, in parallel over runs; the result is identical for a given seed at any
     /// thread count. Each run starts from W and H drawn uniformly in [0, max X] (R NMF's "random" seed).
     /// </summary>
-    /// <param name="x">Non-negative data, samples x features.</param>
+    /// <param name="x">Non-negative data, samples x features. NaN marks a missing entry: runs then use the masked
+    /// multiplicative updates of the method's loss, which fit the observed entries only.</param>
     /// <param name="options">Rank, runs, method, seed.</param>
     /// <param name="cancellationToken">Cancels between iterations.</param>
     public static ConsensusResult<T> Run<T>(DenseMatrix<T> x, ConsensusOptions options, CancellationToken cancellationToken = default)
@@ -79,7 +80,7 @@ public static class ConsensusNmf
         T max = T.Zero;
         foreach (T v in x.Data)
         {
-            max = T.Max(max, v);
+            max = T.IsNaN(v) ? max : T.Max(max, v);
         }
 
         var random = new SplitMix64(SplitMix64.Mix(unchecked((ulong)seed)) ^ SplitMix64.Mix(unchecked((ulong)run + 0x9E3779B97F4A7C15UL)));
@@ -102,13 +103,40 @@ public static class ConsensusNmf
     {
         var (w, h) = RandomStart(x, options.Rank, options.Seed, run);
         var stopping = new MultiplicativeStopping(options.MaxIter, options.Tol, options.ConnectivityStop);
-        var result = options.Method switch
+        if (HasMissing(x))
         {
-            NmfSolver.Brunet => Brunet.Fit(x, w, h, stopping, cancellationToken: cancellationToken),
-            NmfSolver.Lee => Lee.Fit(x, w, h, stopping, cancellationToken: cancellationToken),
-            _ => throw new NotSupportedException($"method {options.Method} is not available for consensus runs yet."),
-        };
-        return (w, h, result);
+            // Missing entries: the masked updates of the method's loss (KL for brunet, Frobenius for lee and cd).
+            double beta = options.Method switch
+            {
+                NmfSolver.Brunet => 1.0,
+                NmfSolver.Mu when options.BetaLoss == 1.0 => 1.0,
+                _ => 2.0,
+            };
+            return (w, h, MaskedMultiplicativeUpdate.Fit(x, w, h, beta, stopping, cancellationToken));
+        }
+
+        switch (options.Method)
+        {
+            case NmfSolver.Brunet:
+                return (w, h, Brunet.Fit(x, w, h, stopping, cancellationToken: cancellationToken));
+            case NmfSolver.Lee:
+                return (w, h, Lee.Fit(x, w, h, stopping, cancellationToken: cancellationToken));
+            default:
+                var estimator = new NmfEstimator<T>(new NmfOptions
+                {
+                    NComponents = options.Rank,
+                    Solver = options.Method,
+                    BetaLoss = options.BetaLoss,
+                    Init = NmfInit.Custom,
+                    MaxIter = options.MaxIter,
+                    Tol = options.Tol,
+                    RandomState = run,
+                    Threads = 1,
+                });
+                estimator.Fit(x, w, h, cancellationToken: cancellationToken);
+                double loss = Losses.BetaDivergence.Compute(x, estimator.W, estimator.Components, options.BetaLoss);
+                return (estimator.W, estimator.Components, new MultiplicativeResult(estimator.NIter, loss));
+        }
     }
 
     private static double ResidualSumOfSquares<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h)
@@ -123,7 +151,7 @@ public static class ConsensusNmf
             for (int j = 0; j < wh.Length; j++)
             {
                 double r = double.CreateChecked(xi[j] - wh[j]);
-                sum += r * r;
+                sum += T.IsNaN(xi[j]) ? 0 : r * r;
             }
         }
 
@@ -147,11 +175,21 @@ public static class ConsensusNmf
             throw new ArgumentOutOfRangeException(nameof(options), $"max iterations must be at least 1, got {options.MaxIter}.");
         }
 
+        CheckValues(x, allowMissing: true);
+    }
+
+    private static bool HasMissing<T>(DenseMatrix<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Array.Exists(x.Data, T.IsNaN);
+
+    /// <summary>Throws unless every entry is finite and non-negative (or NaN, a missing entry, when allowed).</summary>
+    internal static void CheckValues<T>(DenseMatrix<T> x, bool allowMissing) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         for (int i = 0; i < x.Data.Length; i++)
         {
-            if (!(x.Data[i] >= T.Zero) || T.IsInfinity(x.Data[i]))
+            T v = x.Data[i];
+            if (!(v >= T.Zero && T.IsFinite(v)) && !(allowMissing && T.IsNaN(v)))
             {
-                throw new NmfInputException($"X[{(i / x.Cols) + 1}, {(i % x.Cols) + 1}] = {x.Data[i]}: NMF needs finite non-negative data.");
+                throw new NmfInputException($"X[{(i / x.Cols) + 1}, {(i % x.Cols) + 1}] = {v}: NMF needs finite non-negative data"
+                    + (allowMissing ? " (NaN marks a missing entry)." : "; missing entries (NaN) need the masked solver (--missing nan)."));
             }
         }
     }

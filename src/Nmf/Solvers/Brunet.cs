@@ -1,6 +1,9 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Nmf.Losses;
 using Nmf.Matrices;
 
 namespace Nmf.Solvers;
@@ -17,79 +20,58 @@ namespace Nmf.Solvers;
 /// Each half-update is one fused pass over X: the quotient X / WH is formed a vector at a time and consumed at
 /// once, never stored. X must be dense (consensus clustering works on dense expression data).
 /// </remarks>
-internal static class Brunet
+internal sealed class Brunet : INmfSolver
 {
-    /// <summary>Runs the updates in place on W (n x k) and H (k x m) until <paramref name="stopping"/> says stop.</summary>
+    /// <inheritdoc />
+    public string Name => "brunet";
+
+    /// <inheritdoc />
+    public bool SupportsBeta(double beta) => beta == 1.0;
+
+    /// <inheritdoc />
+    public void InitializeTransform<T>(IMatrix<T> x, DenseMatrix<T> w)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => Array.Fill(w.Data, T.One);
+
+    /// <inheritdoc />
+    public int Solve<T>(SolverContext<T> context, DenseMatrix<T> w, DenseMatrix<T> h)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var x = context.X as DenseMatrix<T> ?? ((CsrMatrix<T>)context.X).ToDense();
+        var options = context.Options;
+        var stopping = new MultiplicativeStopping(options.MaxIter, options.Tol, options.ConnectivityStop);
+        return Fit(x, w, h, stopping, context.UpdateH, context.EndIteration, context.WantsLoss, context.CancellationToken).Iterations;
+    }
+
+    /// <summary>Runs the updates in place on W (n x k) and H (k x m, left alone unless <paramref name="updateH"/>).</summary>
     public static MultiplicativeResult Fit<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, MultiplicativeStopping stopping,
-        Action<int, double>? onCheck = null, CancellationToken cancellationToken = default)
+        bool updateH = true, Action<int, double>? endIteration = null, bool wantsLoss = false, CancellationToken cancellationToken = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T eps = MachineEpsilon<T>();
-        var connectivity = stopping.Connectivity ? ConnectivityStop.Start(w) : null;
-        double initialLoss = stopping.Tol > 0 ? Divergence(x, w, h) : double.NaN, previousLoss = initialLoss;
         var hRowSums = new T[h.Rows];
         var wColSums = new T[w.Cols];
-        int iteration = 0;
-        while (iteration < stopping.MaxIter)
+        return MultiplicativeLoop.Run(stopping, w, Iterate, () => BetaDivergence.Compute(x, w, h, BetaDivergence.KullbackLeibler), endIteration, wantsLoss, cancellationToken);
+
+        void Iterate(int iteration)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             RowSums(h, hRowSums);
             UpdateW(x, w, h, hRowSums);
-            ColumnSums(w, wColSums);
-            UpdateH(x, w, h, wColSums);
-            iteration++;
-            if (iteration % ConnectivityStop.CheckInterval == 0)
+            if (updateH)
+            {
+                ColumnSums(w, wColSums);
+                UpdateH(x, w, h, wColSums);
+            }
+
+            if (iteration % 10 == 0)
             {
                 RaiseTo(w.Data, eps);
-                RaiseTo(h.Data, eps);
-                if (connectivity is not null)
+                if (updateH)
                 {
-                    if (connectivity.Converged(iteration, w))
-                    {
-                        break;
-                    }
-                }
-                else if (stopping.Tol > 0)
-                {
-                    double loss = Divergence(x, w, h);
-                    onCheck?.Invoke(iteration, loss);
-                    if ((previousLoss - loss) / initialLoss < stopping.Tol)
-                    {
-                        break;
-                    }
-
-                    previousLoss = loss;
+                    RaiseTo(h.Data, eps);
                 }
             }
         }
-
-        return new MultiplicativeResult(iteration, Divergence(x, w, h));
-    }
-
-    /// <summary>
-    /// Generalised Kullback–Leibler divergence D(X ‖ WH) = Σ X log(X / WH) − X + WH (zero entries of X contribute WH).
-    /// </summary>
-    public static double Divergence<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int m = x.Cols;
-        var wh = new T[m];
-        double total = 0;
-        for (int i = 0; i < x.Rows; i++)
-        {
-            ReconstructRow(w.Row(i), h, wh);
-            var xi = x.Row(i);
-            double rowSum = 0;
-            for (int j = 0; j < m; j++)
-            {
-                double xv = double.CreateChecked(xi[j]), y = double.CreateChecked(wh[j]);
-                rowSum += xv > 0 ? (xv * Math.Log(xv / y)) - xv + y : y;
-            }
-
-            total += rowSum;
-        }
-
-        return total;
     }
 
     /// <summary>Machine epsilon of T (2⁻⁵² for double, 2⁻²³ for float): the gap between 1 and the next value.</summary>
@@ -129,8 +111,36 @@ internal static class Brunet
         TensorPrimitives.Divide(x.Data.AsSpan((s * m) + start, width), quotient, quotient);
     }
 
-    /// <summary>W[s, c] ← W[s, c] · (Σⱼ H[c, j] X[s, j] / (WH)[s, j]) / hRowSums[c], one sample row at a time.</summary>
+    /// <summary>W[s, c] ← W[s, c] · (Σⱼ H[c, j] X[s, j] / (WH)[s, j]) / hRowSums[c].</summary>
     private static void UpdateW<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] hRowSums)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (w.Cols <= FusedMaxRank && Vector512.IsHardwareAccelerated)
+        {
+            FusedUpdateW(x, w, h, hRowSums);
+        }
+        else
+        {
+            BlockedUpdateW(x, w, h, hRowSums);
+        }
+    }
+
+    /// <summary>H[c, j] ← H[c, j] · (Σₛ W[s, c] X[s, j] / (WH)[s, j]) / wColSums[c].</summary>
+    private static void UpdateH<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] wColSums)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (w.Cols <= FusedMaxRank && Vector512.IsHardwareAccelerated)
+        {
+            FusedUpdateH(x, w, h, wColSums);
+        }
+        else
+        {
+            BlockedUpdateH(x, w, h, wColSums);
+        }
+    }
+
+    /// <summary><see cref="UpdateW"/> for any k, one sample row at a time, in column blocks that stay in the L1 cache.</summary>
+    internal static void BlockedUpdateW<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] hRowSums)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = w.Cols, m = x.Cols, block = BlockWidth<T>();
@@ -158,8 +168,8 @@ internal static class Brunet
         }
     }
 
-    /// <summary>H[c, j] ← H[c, j] · (Σₛ W[s, c] X[s, j] / (WH)[s, j]) / wColSums[c], one block of columns at a time.</summary>
-    private static void UpdateH<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] wColSums)
+    /// <summary><see cref="UpdateH"/> for any k, one block of columns at a time.</summary>
+    internal static void BlockedUpdateH<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] wColSums)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = w.Cols, m = x.Cols, block = BlockWidth<T>();
@@ -187,6 +197,143 @@ internal static class Brunet
                 var hc = h.Data.AsSpan((c * m) + start, width);
                 TensorPrimitives.Multiply(hc, sums.AsSpan(c * width, width), hc);
                 TensorPrimitives.Multiply(hc, T.One / wColSums[c], hc);
+            }
+        }
+    }
+
+    /// <summary>Largest k of the fused kernels, which keep every component's vectors in registers.</summary>
+    internal const int FusedMaxRank = 4;
+
+    /// <summary>
+    /// <see cref="UpdateW"/> for k ≤ 4 in one pass with 512-bit vectors: per row, the quotient of each block of columns
+    /// is formed and consumed in registers. Absent components (c ≥ k) have zero weight and zero basis and add nothing.
+    /// </summary>
+    internal static void FusedUpdateW<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] hRowSums)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = w.Cols, m = x.Cols, lanes = Vector512<T>.Count, end = m - (m % lanes);
+        ref T h0 = ref MemoryMarshal.GetArrayDataReference(h.Data);
+        ref T x0 = ref MemoryMarshal.GetArrayDataReference(x.Data);
+        nuint r1 = (nuint)(Math.Min(1, k - 1) * m), r2 = (nuint)(Math.Min(2, k - 1) * m), r3 = (nuint)(Math.Min(3, k - 1) * m);
+        Span<T> weights = stackalloc T[FusedMaxRank];
+        for (int s = 0; s < x.Rows; s++)
+        {
+            weights.Clear();
+            w.Row(s).CopyTo(weights);
+            Vector512<T> w0 = Vector512.Create(weights[0]), w1 = Vector512.Create(weights[1]), w2 = Vector512.Create(weights[2]), w3 = Vector512.Create(weights[3]);
+            Vector512<T> a0 = Vector512<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            nuint row = (nuint)s * (nuint)m;
+            for (int j = 0; j < end; j += lanes)
+            {
+                nuint o = (nuint)j;
+                Vector512<T> v0 = Vector512.LoadUnsafe(ref h0, o), v1 = Vector512.LoadUnsafe(ref h0, r1 + o);
+                Vector512<T> v2 = Vector512.LoadUnsafe(ref h0, r2 + o), v3 = Vector512.LoadUnsafe(ref h0, r3 + o);
+                var wh = (w0 * v0) + (w1 * v1) + (w2 * v2) + (w3 * v3);
+                var q = Vector512.LoadUnsafe(ref x0, row + o) / wh;
+                a0 += v0 * q;
+                a1 += v1 * q;
+                a2 += v2 * q;
+                a3 += v3 * q;
+            }
+
+            Span<T> sums = [Vector512.Sum(a0), Vector512.Sum(a1), Vector512.Sum(a2), Vector512.Sum(a3)];
+            var xs = x.Row(s);
+            for (int j = end; j < m; j++)
+            {
+                T wh = T.Zero;
+                for (int c = 0; c < k; c++)
+                {
+                    wh += weights[c] * h.Data[(c * m) + j];
+                }
+
+                T q = xs[j] / wh;
+                for (int c = 0; c < k; c++)
+                {
+                    sums[c] += h.Data[(c * m) + j] * q;
+                }
+            }
+
+            var ws = w.Row(s);
+            for (int c = 0; c < k; c++)
+            {
+                ws[c] *= sums[c] / hRowSums[c];
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="UpdateH"/> for k ≤ 4 in one pass with 512-bit vectors: per block of columns, the sums over samples
+    /// stay in registers and the block of H is overwritten once all samples are done.
+    /// </summary>
+    internal static void FusedUpdateH<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] wColSums)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = w.Cols, m = x.Cols, n = x.Rows, lanes = Vector512<T>.Count, end = m - (m % lanes);
+        ref T h0 = ref MemoryMarshal.GetArrayDataReference(h.Data);
+        ref T x0 = ref MemoryMarshal.GetArrayDataReference(x.Data);
+        var weights = new T[n * FusedMaxRank];   // W padded to 4 columns with zeros
+        for (int s = 0; s < n; s++)
+        {
+            w.Row(s).CopyTo(weights.AsSpan(s * FusedMaxRank));
+        }
+
+        ref T p0 = ref MemoryMarshal.GetArrayDataReference(weights);
+        nuint r1 = (nuint)(Math.Min(1, k - 1) * m), r2 = (nuint)(Math.Min(2, k - 1) * m), r3 = (nuint)(Math.Min(3, k - 1) * m);
+        Span<T> scale = stackalloc T[FusedMaxRank];
+        for (int c = 0; c < k; c++)
+        {
+            scale[c] = T.One / wColSums[c];
+        }
+
+        for (int j = 0; j < end; j += lanes)
+        {
+            nuint o = (nuint)j;
+            Vector512<T> v0 = Vector512.LoadUnsafe(ref h0, o), v1 = Vector512.LoadUnsafe(ref h0, r1 + o);
+            Vector512<T> v2 = Vector512.LoadUnsafe(ref h0, r2 + o), v3 = Vector512.LoadUnsafe(ref h0, r3 + o);
+            Vector512<T> a0 = Vector512<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            for (int s = 0; s < n; s++)
+            {
+                nuint p = (nuint)(s * FusedMaxRank);
+                Vector512<T> w0 = Vector512.Create(Unsafe.Add(ref p0, p)), w1 = Vector512.Create(Unsafe.Add(ref p0, p + 1));
+                Vector512<T> w2 = Vector512.Create(Unsafe.Add(ref p0, p + 2)), w3 = Vector512.Create(Unsafe.Add(ref p0, p + 3));
+                var wh = (w0 * v0) + (w1 * v1) + (w2 * v2) + (w3 * v3);
+                var q = Vector512.LoadUnsafe(ref x0, ((nuint)s * (nuint)m) + o) / wh;
+                a0 += w0 * q;
+                a1 += w1 * q;
+                a2 += w2 * q;
+                a3 += w3 * q;
+            }
+
+            Span<Vector512<T>> result = [v0 * a0 * Vector512.Create(scale[0]), v1 * a1 * Vector512.Create(scale[1]),
+                v2 * a2 * Vector512.Create(scale[2]), v3 * a3 * Vector512.Create(scale[3])];
+            for (int c = 0; c < k; c++)
+            {
+                result[c].StoreUnsafe(ref h0, ((nuint)c * (nuint)m) + o);
+            }
+        }
+
+        Span<T> tails = stackalloc T[FusedMaxRank];
+        for (int j = end; j < m; j++)
+        {
+            tails.Clear();
+            for (int s = 0; s < n; s++)
+            {
+                T wh = T.Zero;
+                for (int c = 0; c < k; c++)
+                {
+                    wh += weights[(s * FusedMaxRank) + c] * h.Data[(c * m) + j];
+                }
+
+                T q = x.Data[(s * m) + j] / wh;
+                for (int c = 0; c < k; c++)
+                {
+                    tails[c] += weights[(s * FusedMaxRank) + c] * q;
+                }
+            }
+
+            for (int c = 0; c < k; c++)
+            {
+                h.Data[(c * m) + j] *= tails[c] * scale[c];
             }
         }
     }

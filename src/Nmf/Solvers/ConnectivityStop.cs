@@ -5,13 +5,11 @@ namespace Nmf.Solvers;
 
 /// <summary>
 /// How a multiplicative-update fit decides to stop: after <see cref="MaxIter"/> iterations, or earlier by R NMF's
-/// connectivity rule, or by scikit-learn's relative decrease of the loss.
+/// connectivity rule, or by scikit-learn's relative decrease of the reconstruction error.
 /// </summary>
 /// <param name="MaxIter">Most iterations.</param>
-/// <param name="Tol">Stop when the loss, checked every 10 iterations, fell by less than Tol times the initial loss since the last check (scikit-learn's <c>mu</c> rule); 0 disables.</param>
-/// <param name="Connectivity">Stop when the samples' clustering (argmax of each row of W) has not changed for
-/// <see cref="ConnectivityStop.StableChecks"/> checks made every <see cref="ConnectivityStop.CheckInterval"/> iterations
-/// (Brunet et al. 2004; R NMF's <c>nmf.stop.connectivity</c>). Takes the place of <paramref name="Tol"/>.</param>
+/// <param name="Tol">Stop when the error √(2·loss), checked every 10 iterations, fell since the last check by less than Tol times its initial value (scikit-learn's <c>mu</c> rule); 0 disables.</param>
+/// <param name="Connectivity">Stop by <see cref="ConnectivityStop"/> instead of <paramref name="Tol"/>.</param>
 internal readonly record struct MultiplicativeStopping(int MaxIter, double Tol, bool Connectivity);
 
 /// <summary>What a fit reports: iterations run and the final value of the objective it minimised.</summary>
@@ -50,17 +48,69 @@ internal sealed class ConnectivityStop
         return stop;
     }
 
-    /// <summary>Called after iteration <paramref name="iteration"/> (1-based); true when the fit should stop.</summary>
-    public bool Converged<T>(int iteration, DenseMatrix<T> w) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Called at each check; true when the clustering has been stable long enough.</summary>
+    public bool Converged<T>(DenseMatrix<T> w) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (iteration % CheckInterval != 0)
-        {
-            return false;
-        }
-
         Memberships.ArgmaxRows(w, current);
         unchanged = Memberships.SamePartition(previous, current) ? unchanged + 1 : 0;
         current.CopyTo(previous, 0);
         return unchanged > StableChecks;
+    }
+}
+
+/// <summary>
+/// The iteration loop shared by the Brunet and Lee solvers: runs one update per iteration, applies the stopping
+/// rule every <see cref="ConnectivityStop.CheckInterval"/> iterations and reports each iteration.
+/// </summary>
+internal static class MultiplicativeLoop
+{
+    /// <summary>Runs <paramref name="update"/> (argument: 1-based iteration) until <paramref name="stopping"/> says stop.</summary>
+    /// <param name="stopping">Iteration limit and rule.</param>
+    /// <param name="w">W, read by the connectivity rule.</param>
+    /// <param name="update">One iteration of the method.</param>
+    /// <param name="loss">The method's objective for the current factors.</param>
+    /// <param name="endIteration">Called after each iteration with its loss (NaN when not computed), or null.</param>
+    /// <param name="wantsLoss">Compute the loss at every iteration for <paramref name="endIteration"/>.</param>
+    /// <param name="cancellationToken">Checked before each iteration.</param>
+    public static MultiplicativeResult Run<T>(MultiplicativeStopping stopping, DenseMatrix<T> w, Action<int> update, Func<double> loss,
+        Action<int, double>? endIteration, bool wantsLoss, CancellationToken cancellationToken)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var connectivity = stopping.Connectivity ? ConnectivityStop.Start(w) : null;
+        bool byTol = connectivity is null && stopping.Tol > 0;
+        double initialError = byTol ? Error(loss()) : double.NaN, previousError = initialError;
+        int iteration = 0;
+        while (iteration < stopping.MaxIter)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            update(++iteration);
+            bool check = iteration % ConnectivityStop.CheckInterval == 0;
+            double current = wantsLoss || (check && byTol) ? loss() : double.NaN;
+            endIteration?.Invoke(iteration, current);
+            if (!check)
+            {
+                continue;
+            }
+
+            if (connectivity is not null && connectivity.Converged(w))
+            {
+                break;
+            }
+
+            if (byTol)
+            {
+                double error = Error(current);
+                if ((previousError - error) / initialError < stopping.Tol)
+                {
+                    break;
+                }
+
+                previousError = error;
+            }
+        }
+
+        return new MultiplicativeResult(iteration, loss());
+
+        static double Error(double value) => Math.Sqrt(2 * Math.Max(value, 0));
     }
 }

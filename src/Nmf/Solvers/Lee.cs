@@ -1,5 +1,6 @@
 using System.Numerics;
 using Nmf.Kernels;
+using Nmf.Losses;
 using Nmf.Matrices;
 
 namespace Nmf.Solvers;
@@ -11,14 +12,36 @@ namespace Nmf.Solvers;
 /// the rows of H are scaled to unit sum. R NMF rescales its basis without compensating; here W's columns take the
 /// inverse scale so that WH, and hence the reported loss, is unchanged by the normalisation.
 /// </summary>
-internal static class Lee
+internal sealed class Lee : INmfSolver
 {
     /// <summary>R NMF's ε for the Frobenius updates.</summary>
     private const double Guard = 1e-9;
 
-    /// <summary>Runs the updates in place on W (n x k) and H (k x m) until <paramref name="stopping"/> says stop.</summary>
+    /// <inheritdoc />
+    public string Name => "lee";
+
+    /// <inheritdoc />
+    public bool SupportsBeta(double beta) => beta == 2.0;
+
+    /// <inheritdoc />
+    public void InitializeTransform<T>(IMatrix<T> x, DenseMatrix<T> w)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => Array.Fill(w.Data, T.One);
+
+    /// <inheritdoc />
+    public int Solve<T>(SolverContext<T> context, DenseMatrix<T> w, DenseMatrix<T> h)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var options = context.Options;
+        var stopping = new MultiplicativeStopping(options.MaxIter, options.Tol, options.ConnectivityStop);
+        return Fit(context.X, w, h, stopping, context.Threads, context.UpdateH, context.EndIteration, context.WantsLoss,
+            context.CancellationToken).Iterations;
+    }
+
+    /// <summary>Runs the updates in place on W (n x k) and H (k x m, left alone unless <paramref name="updateH"/>).</summary>
     public static MultiplicativeResult Fit<T>(IMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, MultiplicativeStopping stopping,
-        int threads = 1, Action<int, double>? onCheck = null, CancellationToken cancellationToken = default)
+        int threads = 1, bool updateH = true, Action<int, double>? endIteration = null, bool wantsLoss = false,
+        CancellationToken cancellationToken = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = w.Rows, k = w.Cols, m = h.Cols;
@@ -30,51 +53,24 @@ internal static class Lee
         var wtw = new DenseMatrix<T>(k, k);
         var wtwh = new DenseMatrix<T>(k, m);
         var rowSums = new T[k];
-        double squaredNormX = SquaredNorm(x);
-        var connectivity = stopping.Connectivity ? ConnectivityStop.Start(w) : null;
-        double initialLoss = stopping.Tol > 0 ? Loss() : double.NaN, previousLoss = initialLoss;
-        int iteration = 0;
-        while (iteration < stopping.MaxIter)
+        double squaredNormX = BetaDivergence.SquaredNorm(x);
+        return MultiplicativeLoop.Run(stopping, w, Iterate, Loss, endIteration, wantsLoss, cancellationToken);
+
+        void Iterate(int iteration)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             Products.XHt(x, h, xht, threads);
             Products.GramRows(h, hht, threads);
             Products.Multiply(w, hht, whht, threads);
             Update(w.Data, xht.Data, whht.Data, eps);
-
-            Products.WtX(w, x, wtx, threads);
-            Products.GramCols(w, wtw, threads);
-            Products.Multiply(wtw, h, wtwh, threads);
-            Update(h.Data, wtx.Data, wtwh.Data, eps);
-            NormaliseRows(w, h, rowSums);
-            iteration++;
-
-            if (iteration % ConnectivityStop.CheckInterval != 0)
+            if (updateH)
             {
-                continue;
-            }
-
-            if (connectivity is not null)
-            {
-                if (connectivity.Converged(iteration, w))
-                {
-                    break;
-                }
-            }
-            else if (stopping.Tol > 0)
-            {
-                double loss = Loss();
-                onCheck?.Invoke(iteration, loss);
-                if ((previousLoss - loss) / initialLoss < stopping.Tol)
-                {
-                    break;
-                }
-
-                previousLoss = loss;
+                Products.WtX(w, x, wtx, threads);
+                Products.GramCols(w, wtw, threads);
+                Products.Multiply(wtw, h, wtwh, threads);
+                Update(h.Data, wtx.Data, wtwh.Data, eps);
+                NormaliseRows(w, h, rowSums);
             }
         }
-
-        return new MultiplicativeResult(iteration, Loss());
 
         // ½‖X − WH‖² = ½ (‖X‖² − 2 tr(Wᵀ X Hᵀ) + tr(WᵀW · HHᵀ)), from k x k and n x k products only.
         double Loss()
@@ -128,23 +124,5 @@ internal static class Lee
                 row[c] *= rowSums[c];
             }
         }
-    }
-
-    private static double SquaredNorm<T>(IMatrix<T> x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ReadOnlySpan<T> values = x switch
-        {
-            DenseMatrix<T> d => d.Data,
-            CsrMatrix<T> s => s.Values,
-            _ => throw new NotSupportedException(x.GetType().Name),
-        };
-        double sum = 0;
-        foreach (T v in values)
-        {
-            double d = double.CreateChecked(v);
-            sum += d * d;
-        }
-
-        return sum;
     }
 }

@@ -12,6 +12,8 @@ internal static class SolverRegistry
         [NmfSolver.Hals] = new AcceleratedHals(),
         [NmfSolver.Als] = new AlsSolver(),
         [NmfSolver.Pg] = new ProjectedGradientSolver(),
+        [NmfSolver.Brunet] = new Brunet(),
+        [NmfSolver.Lee] = new Lee(),
     };
 
     /// <summary>The implementation of <paramref name="solver"/>.</summary>

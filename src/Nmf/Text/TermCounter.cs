@@ -291,7 +291,11 @@ internal sealed class TermCounter
                     continue;
                 }
 
-                kept.Add((tokenStart, tokenLength));
+                if (maxN > 1)
+                {
+                    kept.Add((tokenStart, tokenLength));
+                }
+
                 if (minN == 1)
                 {
                     if (id < 0 && !_frozen)

@@ -69,7 +69,7 @@ internal static class DelimitedReader
 
             for (int j = 0; j < n; j++)
             {
-                values.Add(ParseCell<T>(cells[j + offset], line, j + offset + 1, source, options.AllowNegative));
+                values.Add(ParseCell<T>(cells[j + offset], line, j + offset + 1, source, options.AllowNegative, options.AllowMissing));
             }
 
             rows++;
@@ -132,7 +132,7 @@ internal static class DelimitedReader
 
             for (int j = offset; j < colCount; j++)
             {
-                values.Add(ParseCell<T>(row[j].Span, line, j + 1, source, options.AllowNegative));
+                values.Add(ParseCell<T>(row[j].Span, line, j + 1, source, options.AllowNegative, options.AllowMissing));
             }
 
             rows++;
@@ -169,9 +169,14 @@ internal static class DelimitedReader
         return new NamedMatrix<T>(matrix, rowNames, colNames, MatrixFormat.Delimited, source);
     }
 
-    private static T ParseCell<T>(ReadOnlySpan<char> cell, int line, int column, string source, bool allowNegative)
+    private static T ParseCell<T>(ReadOnlySpan<char> cell, int line, int column, string source, bool allowNegative, bool allowMissing)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (allowMissing && (cell.IsWhiteSpace() || cell.Trim().Equals("NA", StringComparison.OrdinalIgnoreCase)))
+        {
+            return T.NaN;
+        }
+
         if (!InputValues.TryParse(cell, out T value))
         {
             if (cell.IsWhiteSpace())
@@ -187,7 +192,7 @@ internal static class DelimitedReader
             InputValues.Throw($"{source}, line {line}, column {column}: non-numeric cell {InputValues.Quote(cell)}.");
         }
 
-        string? problem = InputValues.Problem(value, allowNegative);
+        string? problem = InputValues.Problem(value, allowNegative, allowMissing);
         if (problem is not null)
         {
             InputValues.Throw($"{source}, line {line}, column {column}: {problem}.");

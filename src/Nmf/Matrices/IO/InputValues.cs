@@ -27,12 +27,12 @@ internal static class InputValues
             || t.Equals("-Infinity", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Why a value cannot be in X, or null when it can.</summary>
-    public static string? Problem<T>(T value, bool allowNegative) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Why a value cannot be in X, or null when it can (NaN can when missing entries are allowed).</summary>
+    public static string? Problem<T>(T value, bool allowNegative, bool allowMissing = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (T.IsNaN(value))
         {
-            return "NaN (missing value)";
+            return allowMissing ? null : "NaN (missing value)";
         }
 
         if (T.IsInfinity(value))

@@ -29,4 +29,10 @@ public sealed record MatrixReadOptions
     /// negative value is. NaN and infinities are always rejected.
     /// </summary>
     public bool AllowNegative { get; init; }
+
+    /// <summary>
+    /// Read NaN, <c>NA</c> and empty cells of delimited text (and NaN in .npy) as missing entries, kept as NaN for the
+    /// masked solver (<c>--missing nan</c>); default false, which rejects them.
+    /// </summary>
+    public bool AllowMissing { get; init; }
 }

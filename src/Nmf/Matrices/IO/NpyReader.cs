@@ -107,7 +107,7 @@ internal static partial class NpyReader
             for (int q = 0; q < whole; q++, e++)
             {
                 T v = element.Decode<T>(buffer.AsSpan(q * element.Size, element.Size));
-                string? problem = InputValues.Problem(v, options.AllowNegative);
+                string? problem = InputValues.Problem(v, options.AllowNegative, options.AllowMissing);
                 if (problem is not null)
                 {
                     long i = fortran ? e % rows : e / cols, j = fortran ? e / rows : e % cols;
