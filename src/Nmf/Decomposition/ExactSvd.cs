@@ -16,8 +16,9 @@ internal static class ExactSvd
 
     /// <summary>The leading <paramref name="k"/> singular triplets of <paramref name="a"/> (all when k = min(n, m)),
     /// signs fixed by <c>svd_flip</c>. U is computed only when <paramref name="computeU"/> is set (else a 0 x k matrix);
-    /// with <paramref name="allSingularValues"/> S holds all min(n, m) singular values, not only the first k.</summary>
-    public static SvdFactors<T> Compute<T>(DenseMatrix<T> a, int k, bool computeU = true, bool allSingularValues = false)
+    /// with <paramref name="allSingularValues"/> S holds all min(n, m) singular values, not only the first k.
+    /// <paramref name="threads"/> (0: every core) only splits independent row updates, so results do not depend on it.</summary>
+    public static SvdFactors<T> Compute<T>(DenseMatrix<T> a, int k, bool computeU = true, bool allSingularValues = false, int threads = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = a.Rows, m = a.Cols;
@@ -28,7 +29,7 @@ internal static class ExactSvd
         // Work on M, the tall one of A and Aᵀ, given by its columns as rows (p rows of length q).
         bool tall = n >= m;
         DenseMatrix<T> columnsOfM = tall ? a.Transpose() : a.Clone();
-        var tallSvd = TallFromColumns(columnsOfM, k, needLeft: tall ? computeU : true, needRight: tall || computeU);
+        var tallSvd = TallFromColumns(columnsOfM, k, needLeft: tall ? computeU : true, needRight: tall || computeU, threads);
 
         DenseMatrix<T> u, vt;
         if (tall)
@@ -58,11 +59,11 @@ internal static class ExactSvd
     /// Returns all p singular values (decreasing), the leading k left vectors as rows (k x q) and the right vectors as rows (k x p).
     /// </summary>
     internal static (T[] Sigma, DenseMatrix<T>? LeftRows, DenseMatrix<T>? RightRows) TallFromColumns<T>(
-        DenseMatrix<T> columns, int k, bool needLeft, bool needRight)
+        DenseMatrix<T> columns, int k, bool needLeft, bool needRight, int threads = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int p = columns.Rows, q = columns.Cols;
-        var reflectors = HouseholderRows(columns);
+        var reflectors = HouseholderRows(columns, threads);
 
         // Rᵀ: row j holds column j of R, i.e. the first j + 1 entries of row j after the reflections.
         var rt = new DenseMatrix<T>(p, p);
@@ -102,10 +103,10 @@ internal static class ExactSvd
         if (needLeft)
         {
             // u_i = Q [u_R,i; 0] with u_R,i = (row i of rotated Rᵀ) / σ_i; Q = H_0 ··· H_{p-1}.
-            left = new DenseMatrix<T>(k, q);
-            for (int i = 0; i < k; i++)
+            var leftRows = new DenseMatrix<T>(k, q);
+            ForRows(0, k, (long)p * q, threads, i =>
             {
-                var row = left.Row(i);
+                var row = leftRows.Row(i);
                 T si = s[i];
                 if (si > T.Zero)
                 {
@@ -116,7 +117,8 @@ internal static class ExactSvd
                 {
                     reflectors[j].Apply(row);
                 }
-            }
+            });
+            left = leftRows;
         }
 
         return (s, left, right);
@@ -140,10 +142,10 @@ internal static class ExactSvd
     /// Van Loan, Matrix Computations, Alg. 5.2.1). In place: afterwards row j holds R's column j in its first
     /// j + 1 entries and zeros after. Returns the reflectors H_j (acting on entries j..q−1).
     /// </summary>
-    internal static Reflector<T>[] HouseholderRows<T>(DenseMatrix<T> columns)
+    internal static Reflector<T>[] HouseholderRows<T>(DenseMatrix<T> columns, int threads = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int p = columns.Rows;
+        int p = columns.Rows, q = columns.Cols;
         var reflectors = new Reflector<T>[p];
         for (int j = 0; j < p; j++)
         {
@@ -151,13 +153,29 @@ internal static class ExactSvd
             var h = Reflector<T>.Zeroing(x);
             reflectors[j] = h;
             h.SetImage(x);
-            for (int r = j + 1; r < p; r++)
-            {
-                h.Apply(columns.Row(r));
-            }
+            ForRows(j + 1, p, (long)(q - j), threads, r => h.Apply(columns.Row(r)));
         }
 
         return reflectors;
+    }
+
+    /// <summary>Runs <paramref name="body"/> for rows [from, to), in parallel when the work is large enough.
+    /// Each row is computed by one thread alone, so the results do not depend on the thread count.</summary>
+    internal static void ForRows(int from, int to, long workPerRow, int threads, Action<int> body)
+    {
+        const long ParallelWork = 1L << 18;
+        if (threads == 1 || (to - from) * workPerRow < ParallelWork || to - from < 2)
+        {
+            for (int r = from; r < to; r++)
+            {
+                body(r);
+            }
+
+            return;
+        }
+
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads <= 0 ? Environment.ProcessorCount : threads };
+        Parallel.For(from, to, options, body);
     }
 
     /// <summary>
@@ -171,13 +189,15 @@ internal static class ExactSvd
         int p = a.Rows;
         T eps = T.CreateChecked(Math.Sqrt(Math.Max(p, 1))) * MachineEpsilon<T>();
         var norms = new T[p];
-        for (int i = 0; i < p; i++)
-        {
-            norms[i] = TensorPrimitives.Dot<T>(a.Row(i), a.Row(i));
-        }
-
+        var scratch = new T[Math.Max(a.Cols, v.Cols)];
         for (int sweep = 0; sweep < MaxSweeps; sweep++)
         {
+            // Squared norms recomputed once a sweep, updated by the exact formulas in between.
+            for (int i = 0; i < p; i++)
+            {
+                norms[i] = TensorPrimitives.Dot<T>(a.Row(i), a.Row(i));
+            }
+
             bool rotated = false;
             for (int i = 0; i < p - 1; i++)
             {
@@ -202,12 +222,10 @@ internal static class ExactSvd
                     T t = T.CopySign(T.One, zeta) / (T.Abs(zeta) + T.Sqrt(T.One + (zeta * zeta)));
                     T c = T.One / T.Sqrt(T.One + (t * t));
                     T s = c * t;
-                    Rotate(ai, aj, c, s);
-                    Rotate(v.Row(i), v.Row(j), c, s);
-
-                    // Recomputed rather than updated (α − tγ, β + tγ) so the norms cannot drift.
-                    norms[i] = TensorPrimitives.Dot<T>(ai, ai);
-                    norms[j] = TensorPrimitives.Dot<T>(aj, aj);
+                    Rotate(ai, aj, c, s, scratch);
+                    Rotate(v.Row(i), v.Row(j), c, s, scratch);
+                    norms[i] = T.Max(alpha - (t * gamma), T.Zero);
+                    norms[j] = beta + (t * gamma);
                 }
             }
 
@@ -222,15 +240,16 @@ internal static class ExactSvd
     internal static T MachineEpsilon<T>()
         where T : unmanaged, IFloatingPointIeee754<T> => T.BitIncrement(T.One) - T.One;
 
-    private static void Rotate<T>(Span<T> x, Span<T> y, T c, T s)
+    /// <summary>(x, y) ← (c x − s y, s x + c y), vectorised through a scratch copy of x.</summary>
+    private static void Rotate<T>(Span<T> x, Span<T> y, T c, T s, T[] scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int l = 0; l < x.Length; l++)
-        {
-            T xl = x[l], yl = y[l];
-            x[l] = (c * xl) - (s * yl);
-            y[l] = (s * xl) + (c * yl);
-        }
+        var x0 = scratch.AsSpan(0, x.Length);
+        x.CopyTo(x0);
+        TensorPrimitives.Multiply<T>(x, c, x);
+        TensorPrimitives.MultiplyAdd<T>(y, -s, x, x);
+        TensorPrimitives.Multiply<T>(y, c, y);
+        TensorPrimitives.MultiplyAdd<T>(x0, s, y, y);
     }
 }
 
@@ -249,15 +268,19 @@ internal readonly struct Reflector<T>
         _image = image;
     }
 
-    /// <summary>The reflector mapping <paramref name="x"/> to (∓‖x‖, 0, …, 0); the sign avoids cancellation.</summary>
+    /// <summary>The reflector mapping <paramref name="x"/> (non-empty) to (∓‖x‖, 0, …, 0); the sign avoids cancellation.</summary>
     public static Reflector<T> Zeroing(ReadOnlySpan<T> x)
     {
-        T norm = T.Sqrt(TensorPrimitives.Dot(x, x));
         var v = x.ToArray();
-        if (norm == T.Zero)
+        var tail = x[1..];
+
+        // As LAPACK's dlarfg: nothing to annihilate below the first entry means H = I (its sign is kept).
+        if (TensorPrimitives.Dot(tail, tail) == T.Zero)
         {
             return new Reflector<T>(v, T.Zero, T.Zero);
         }
+
+        T norm = T.Sqrt(TensorPrimitives.Dot(x, x));
 
         T alpha = x[0] >= T.Zero ? -norm : norm;
         v[0] -= alpha;

@@ -119,7 +119,7 @@ public sealed class Pca<T> where T : unmanaged, IFloatingPointIeee754<T>
         T[] allVariances;
         if (FittedSolver == SvdSolver.Full)
         {
-            svd = ExactSvd.Compute(centred, k, allSingularValues: true);
+            svd = ExactSvd.Compute(centred, k, allSingularValues: true, threads: Threads);
             allVariances = svd.S.Select(s => s * s / dof).ToArray();
             totalVariance = Sum(allVariances);
         }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Nmf.Init;
 using Nmf.Kernels;
 using Nmf.Matrices;
@@ -57,22 +58,23 @@ internal static class RandomizedSvd
             Products.XHt(m, qt, y, threads);
             if (useLu)
             {
-                y = PermutedLowerOfLu(y);
+                y = PermutedLowerOfLuColumns(y.Transpose()).Transpose();
             }
 
+            // (Mᵀ Y)ᵀ has the columns of Mᵀ Y as rows: the column form the LU wants.
             var zt = new DenseMatrix<T>(y.Cols, cols);
             Products.WtX(y, m, zt, threads);
-            qt = useLu ? PermutedLowerOfLu(zt.Transpose()).Transpose() : zt;
+            qt = useLu ? PermutedLowerOfLuColumns(zt) : zt;
         }
 
         var sample = new DenseMatrix<T>(rows, qt.Rows);
         Products.XHt(m, qt, sample, threads);
-        var q = OrthonormalBasis(sample);
+        var q = OrthonormalBasis(sample, threads);
 
         // B = Qᵀ M is small (l x cols); its exact SVD gives M ≈ (Q Û) Σ Vᵀ.
         var b = new DenseMatrix<T>(q.Cols, cols);
         Products.WtX(q, m, b, threads);
-        var small = ExactSvd.Compute(b, Math.Min(b.Rows, b.Cols));
+        var small = ExactSvd.Compute(b, Math.Min(b.Rows, b.Cols), threads: threads);
         var u = new DenseMatrix<T>(rows, small.U.Cols);
         Products.Multiply(q, small.U, u, threads);
 
@@ -99,10 +101,17 @@ internal static class RandomizedSvd
     /// of largest magnitude), as <c>scipy.linalg.lu(A, permute_l=True)[0]</c>: r x min(r, c).
     /// </summary>
     internal static DenseMatrix<T> PermutedLowerOfLu<T>(DenseMatrix<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T> => PermutedLowerOfLuColumns(a.Transpose()).Transpose();
+
+    /// <summary>
+    /// <see cref="PermutedLowerOfLu"/> on a matrix given by its columns (the rows of <paramref name="columns"/>,
+    /// overwritten), returning the columns of P·L (min(r, c) x r). Column storage makes the pivot search and the
+    /// rank-one updates run along contiguous memory.
+    /// </summary>
+    internal static DenseMatrix<T> PermutedLowerOfLuColumns<T>(DenseMatrix<T> columns)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int r = a.Rows, c = a.Cols, kk = Math.Min(r, c);
-        var work = a.Clone();
+        int c = columns.Rows, r = columns.Cols, kk = Math.Min(r, c);
         var perm = new int[r];
         for (int i = 0; i < r; i++)
         {
@@ -111,11 +120,12 @@ internal static class RandomizedSvd
 
         for (int j = 0; j < kk; j++)
         {
+            var colJ = columns.Row(j);
             int piv = j;
-            T best = T.Abs(work[j, j]);
+            T best = T.Abs(colJ[j]);
             for (int i = j + 1; i < r; i++)
             {
-                T v = T.Abs(work[i, j]);
+                T v = T.Abs(colJ[i]);
                 if (v > best)
                 {
                     best = v;
@@ -125,54 +135,53 @@ internal static class RandomizedSvd
 
             if (piv != j)
             {
-                var rj = work.Row(j);
-                var rp = work.Row(piv);
                 for (int t = 0; t < c; t++)
                 {
-                    (rj[t], rp[t]) = (rp[t], rj[t]);
+                    var col = columns.Row(t);
+                    (col[j], col[piv]) = (col[piv], col[j]);
                 }
 
                 (perm[j], perm[piv]) = (perm[piv], perm[j]);
             }
 
-            T pivot = work[j, j];
+            T pivot = colJ[j];
             if (pivot == T.Zero)
             {
                 continue;
             }
 
-            var pivotTail = work.Row(j)[(j + 1)..];
-            for (int i = j + 1; i < r; i++)
+            var multipliers = colJ[(j + 1)..];
+            TensorPrimitives.Divide<T>(multipliers, pivot, multipliers);
+            for (int t = j + 1; t < c; t++)
             {
-                var row = work.Row(i);
-                T l = row[j] / pivot;
-                row[j] = l;
-                if (l != T.Zero)
+                var col = columns.Row(t);
+                T f = col[j];
+                if (f != T.Zero)
                 {
-                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd<T>(pivotTail, -l, row[(j + 1)..], row[(j + 1)..]);
+                    TensorPrimitives.MultiplyAdd<T>(multipliers, -f, col[(j + 1)..], col[(j + 1)..]);
                 }
             }
         }
 
-        var pl = new DenseMatrix<T>(r, kk);
-        for (int i = 0; i < r; i++)
+        // Row i of L (unit diagonal, multipliers left of it) is row perm[i] of P·L.
+        var plColumns = new DenseMatrix<T>(kk, r);
+        for (int j = 0; j < kk; j++)
         {
-            var src = work.Row(i);
-            var dst = pl.Row(perm[i]);
-            int below = Math.Min(i, kk);
-            src[..below].CopyTo(dst);
-            if (i < kk)
+            var src = columns.Row(j);
+            var dst = plColumns.Row(j);
+            dst[perm[j]] = T.One;
+            for (int i = j + 1; i < r; i++)
             {
-                dst[i] = T.One;
+                dst[perm[i]] = src[i];
             }
         }
 
-        return pl;
+        return plColumns;
     }
 
     /// <summary>The Q of the thin Householder QR of <paramref name="y"/> (r x c): r x min(r, c), orthonormal columns
     /// (<c>scipy.linalg.qr(Y, mode='economic')[0]</c>).</summary>
-    internal static DenseMatrix<T> OrthonormalBasis<T>(DenseMatrix<T> y)
+    internal static DenseMatrix<T> OrthonormalBasis<T>(DenseMatrix<T> y, int threads = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int r = y.Rows, c = y.Cols, kk = Math.Min(r, c);
@@ -182,17 +191,19 @@ internal static class RandomizedSvd
             columns = columns.SliceRows(0, kk);
         }
 
-        var reflectors = ExactSvd.HouseholderRows(columns);
+        var reflectors = ExactSvd.HouseholderRows(columns, threads);
         var qt = new DenseMatrix<T>(kk, r);
-        for (int i = 0; i < kk; i++)
+        ExactSvd.ForRows(0, kk, (long)kk * r, threads, i =>
         {
             var row = qt.Row(i);
             row[i] = T.One;
-            for (int j = kk - 1; j >= 0; j--)
+
+            // e_i is zero from entry i + 1 on, where H_j (j > i) acts: only H_i ... H_0 change it.
+            for (int j = i; j >= 0; j--)
             {
                 reflectors[j].Apply(row);
             }
-        }
+        });
 
         return qt.Transpose();
     }

@@ -87,7 +87,7 @@ public sealed class TruncatedSvd<T> where T : unmanaged, IFloatingPointIeee754<T
         }
 
         SvdFactors<T> svd = Solver == SvdSolver.Full
-            ? ExactSvd.Compute(x as DenseMatrix<T> ?? ((CsrMatrix<T>)x).ToDense(), k)
+            ? ExactSvd.Compute(x as DenseMatrix<T> ?? ((CsrMatrix<T>)x).ToDense(), k, threads: Threads)
             : RandomizedSvd.Compute(x, k, NIter, NOversamples, NumpyRandomState.FromSeed(RandomState), Threads);
         _components = svd.Vt;
         SingularValues = svd.S[..k];

@@ -270,7 +270,7 @@ public static class NmfInitializer
         if (work <= ExactSvdWorkLimit)
         {
             var dense = x as DenseMatrix<T> ?? ((CsrMatrix<T>)x).ToDense();
-            return ExactSvd.Compute(dense, k);
+            return ExactSvd.Compute(dense, k, threads: threads);
         }
 
         // scikit-learn's randomized_svd(X, k, random_state) with its defaults: 10 oversamples, n_iter 'auto'.

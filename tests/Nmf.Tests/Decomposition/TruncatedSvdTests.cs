@@ -44,7 +44,14 @@ public class TruncatedSvdTests(ITestOutputHelper output)
     [Fact]
     public void ExactAndRandomizedAgreeOnLeadingTriplets()
     {
-        var x = Austen.Value;
+        // The first 2500 terms keep the exact SVD quick.
+        var dense = Austen.Value.ToDense();
+        var x = new DenseMatrix<double>(dense.Rows, 2500);
+        for (int i = 0; i < dense.Rows; i++)
+        {
+            dense.Row(i)[..2500].CopyTo(x.Row(i));
+        }
+
         var exact = new TruncatedSvd<double>(5, SvdSolver.Full).Fit(x);
         var randomized = new TruncatedSvd<double>(5, nIter: 10, randomState: 1).Fit(x);
         double sv = ReferenceFile.MaxRelativeError(randomized.SingularValues, exact.SingularValues);

@@ -52,3 +52,14 @@ write("tsvd_austen.txt", [("singular_values", tsvd.singular_values_),
                           ("components_head", tsvd.components_[:, :50]),
                           ("components_rowsum", tsvd.components_.sum(axis=1)),
                           ("transform_head", Z[:20])])
+
+# LU with partial pivoting (P L of scipy.linalg.lu(permute_l=True)) and economic QR, on small random matrices.
+import scipy.linalg
+rs = np.random.RandomState(21)
+entries = []
+for r, c in [(9, 4), (4, 9), (6, 6)]:
+    A = rs.standard_normal((r, c))
+    PL, _ = scipy.linalg.lu(A, permute_l=True)
+    Q, _ = scipy.linalg.qr(A, mode="economic")
+    entries += [("A_%dx%d" % (r, c), A), ("PL_%dx%d" % (r, c), PL), ("Q_%dx%d" % (r, c), Q)]
+write("lu_qr.txt", entries)

@@ -154,6 +154,9 @@ public class ReaderTests
         Assert.Contains("not a .npy file", Error([.. "NUMPY"u8.ToArray(), 1, 0]));
         Assert.Contains("dtype '<c16' is not supported", Error(MatrixFiles.Npy(Small).Select(b => b).ToArray().Replace("<f8", "<c16")));
         Assert.Contains("exactly 2 dimensions", Error(good.Replace("(5, 4)", "(20,)  ")));
+        string quoted = Error(good.Replace("(5, 4)", "(5\n4,)")); // found by the fuzzer: file text in a message
+        Assert.Contains("exactly 2 dimensions", quoted);
+        Assert.DoesNotContain('\n', quoted);
         Assert.Contains("malformed .npy header", Error(good.Replace("'shape'", "'shapo'")));
         Assert.Contains("unsupported .npy format version 9", Error([.. good[..6], 9, .. good[7..]]));
         var negative = Small.Clone();

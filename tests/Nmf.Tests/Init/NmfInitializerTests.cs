@@ -156,6 +156,43 @@ public class NmfInitializerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void RandomizedStartIsTheSameAtAnyThreadCountAndCloseInFloat()
+    {
+        var x = CsrMatrix<double>.FromDense(Uniform(12, 400, 2500, 0.95));
+        var (w1, h1) = NmfInitializer.Initialize(x, 8, NmfInit.Nndsvda, 5, threads: 1);
+        var (w3, h3) = NmfInitializer.Initialize(x, 8, NmfInit.Nndsvda, 5, threads: 3);
+        Assert.Equal(w1.Data, w3.Data);
+        Assert.Equal(h1.Data, h3.Data);
+
+    }
+
+    [Fact]
+    public void RandomizedStartInFloatIsCloseToDouble()
+    {
+        // A rank-6 matrix with well separated singular values, large enough for the randomized SVD.
+        var rs = new NumpyRandomState(13);
+        var w = new DenseMatrix<double>(3000, 6);
+        var h = new DenseMatrix<double>(6, 200);
+        for (int i = 0; i < w.Data.Length; i++)
+        {
+            w.Data[i] = rs.RandomSample() * Math.Pow(0.5, i % 6);
+        }
+
+        for (int i = 0; i < h.Data.Length; i++)
+        {
+            h.Data[i] = rs.RandomSample();
+        }
+
+        var x = new DenseMatrix<double>(3000, 200);
+        Nmf.Kernels.Products.Multiply(w, h, x, 1);
+        var (wd, hd) = NmfInitializer.Initialize(x, 4, NmfInit.Nndsvda, 5);
+        var (wf, hf) = NmfInitializer.Initialize(x.Convert<float>(), 4, NmfInit.Nndsvda, 5);
+        double ew = FrobeniusRelative(wf, wd.Data), eh = FrobeniusRelative(hf, hd.Data);
+        output.WriteLine($"randomized dense float vs double: W {ew:E2}, H {eh:E2}");
+        Assert.True(ew <= 1e-4 && eh <= 1e-4, $"float W {ew}, H {eh}");
+    }
+
+    [Fact]
     public void NullSeedDrawsAValidStart()
     {
         var (w, h) = NmfInitializer.Initialize(SmallX(), 5, NmfInit.Random, randomState: null);

@@ -64,6 +64,24 @@ internal static class InputValues
         return sb.Append('\'').ToString();
     }
 
+    /// <summary>Throws the input error; the message is kept to one line whatever text of the file it quotes.</summary>
     [DoesNotReturn]
-    public static void Throw(string message) => throw new NmfInputException(message);
+    public static void Throw(string message) => throw new NmfInputException(OneLine(message));
+
+    /// <summary>Line breaks and other control characters replaced, so that a message is one line.</summary>
+    public static string OneLine(string message)
+    {
+        if (!message.AsSpan().ContainsAnyInRange('\0', '\u001f'))
+        {
+            return message;
+        }
+
+        var sb = new System.Text.StringBuilder(message.Length);
+        foreach (char c in message)
+        {
+            sb.Append(char.IsControl(c) ? ' ' : c);
+        }
+
+        return sb.ToString();
+    }
 }

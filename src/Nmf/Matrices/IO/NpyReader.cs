@@ -149,7 +149,7 @@ internal static partial class NpyReader
         var dims = s.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (dims.Length != 2)
         {
-            InputValues.Throw($"{source}: .npy array has shape ({s.Groups[1].Value.Trim()}); a matrix needs exactly 2 dimensions.");
+            InputValues.Throw($"{source}: .npy array has shape {InputValues.Quote("(" + s.Groups[1].Value.Trim() + ")")}; a matrix needs exactly 2 dimensions.");
         }
 
         var shape = new int[2];
