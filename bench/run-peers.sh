@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side timing of this project's NMF against scikit-learn, RcppML (and R NMF when present) on the
 # benchmark matrices of ../shared/bench-data (P1 dense patches, P2 sparse TF-IDF, P3 = P1 with KL loss).
-# Rewrites bench/RESULTS.md with the table, the machine, the date, the load and every command run.
+# Rewrites its own section of bench/RESULTS.md (between the run-peers markers, at the top) with the table, the
+# machine, the date, the load and every command run; other sections of the file are kept.
 # Peers that are not installed are reported as missing, not as failures:
 #   apt-get install -y --no-install-recommends python3-sklearn r-cran-rcppml r-cran-nmf
 # Usage: bench/run-peers.sh [--quick]     (--quick: fewer iterations, for a smoke run)
@@ -50,7 +51,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 run p1_ours_cd64 "$ours fit $P1 -k 32 --iters $it_cd --solver cd"
 run p1_ours_cd32 "$ours fit $P1 -k 32 --iters $it_cd --solver cd --dtype float32"
 run p1_ours_cd64_t1 "$ours fit $P1 -k 32 --iters $it_cd --solver cd --threads 1"
-run p1_ours_hals "$ours fit $P1 -k 32 --iters 80 --solver hals --target 0.085"
+run p1_ours_hals "$ours fit $P1 -k 32 --iters 40 --solver hals --target 0.085"
 for r in 12500 25000; do run p1_ours_cd64_rows$r "$ours fit $P1 -k 32 --iters $it_cd --solver cd --rows $r"; done
 if [ $have_sk = 1 ]; then
   run p1_sk_cd "$sk $P1 -k 32 --iters $it_cd --solver cd"
@@ -77,6 +78,7 @@ ms() { [ -n "$1" ] && echo "$1 ms" || echo "missing"; }
 s() { [ -n "$1" ] && echo "$1 s" || echo "missing"; }
 peer_note() { [ $have_sk = 1 ] || echo " (scikit-learn missing: apt-get install -y --no-install-recommends python3-sklearn)"; }
 
+section=$(mktemp)
 {
   echo "# Benchmark results"
   echo
@@ -123,6 +125,21 @@ peer_note() { [ $have_sk = 1 ] || echo " (scikit-learn missing: apt-get install 
   echo "Commands (in this order):"
   echo
   for c in "${commands[@]}"; do echo "    $c"; done
+  if [ -f bench/RESULTS-notes.md ]; then echo; cat bench/RESULTS-notes.md; fi
+} > "$section"
+
+# Only this runner's section is rewritten; other sections of RESULTS.md (other benchmarks) are kept.
+rest=""
+if [ -f "$out" ]; then
+  if grep -q '^<!-- run-peers: end -->' "$out"; then rest=$(sed '1,/^<!-- run-peers: end -->/d' "$out")
+  else rest=$(awk 'f || /^## /{f=1; print}' "$out"); fi
+fi
+{
+  echo "<!-- run-peers: begin -->"
+  cat "$section"
+  echo "<!-- run-peers: end -->"
+  [ -n "$rest" ] && { echo; echo "$rest"; }
 } > "$out"
+rm -f "$section"
 rm -f "$log"
 echo "wrote $out" >&2

@@ -100,6 +100,9 @@ internal static class KernelTimer
         Report($"{typeof(T).Name} WᵀW {n}x{k}", 2.0 * n * k * k, Time(() => Products.GramCols(w, gram, threads), reps));
         Report($"{typeof(T).Name} HHᵀ {k}x{m}", 2.0 * m * k * k, Time(() => Products.GramRows(h, gram, threads), reps));
         Report($"{typeof(T).Name} cd pass W", 2.0 * n * k * k, Time(() => CoordinateSweep<T>.Run(w.Data, n, k, 1, gram.Data, k, xht.Data, k, 1, T.Zero, order, threads), reps));
+        var wt = w.Transpose();
+        var xhtT = xht.Transpose();
+        Report($"{typeof(T).Name} cd pass W, column-major copy", 2.0 * n * k * k, Time(() => CoordinateSweep<T>.Run(wt.Data, n, 1, n, gram.Data, k, xhtT.Data, 1, n, T.Zero, order, threads), reps));
         Report($"{typeof(T).Name} cd pass H", 2.0 * m * k * k, Time(() => CoordinateSweep<T>.Run(h.Data, m, 1, m, gram.Data, k, wtx.Data, 1, m, T.Zero, order, threads), reps));
     }
 

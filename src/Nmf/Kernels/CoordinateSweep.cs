@@ -202,6 +202,23 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
                 return;
             }
 
+            if (count == lanes)
+            {
+                // Each vector of the buffer (one component, V rows) is assembled in registers and stored once.
+                int v = TS.Count;
+                for (int c = 0; c < k; c++)
+                {
+                    T* src = origin + ((long)c * comp);
+                    T* dst = buffer + (c * lanes);
+                    for (int q = 0; q < lanes; q += v)
+                    {
+                        TS.Store(TS.LoadStrided(src + ((long)q * row), row), dst + q);
+                    }
+                }
+
+                return;
+            }
+
             // Row by row, so memory is read in order (the strided writes land in the L1-resident buffer).
             for (int l = 0; l < count; l++)
             {

@@ -58,6 +58,12 @@ internal unsafe interface ISimd<T, TV>
 
     /// <summary>Lanes of <paramref name="whereZero"/> where <paramref name="test"/> is zero, else of <paramref name="otherwise"/>.</summary>
     static abstract TV SelectWhereZero(TV test, TV whereZero, TV otherwise);
+
+    /// <summary>
+    /// Lane l = source[l·stride], built in registers (a column of a row-major block), so that it is written with
+    /// one vector store: a vector load of many fresh scalar stores would stall on store forwarding.
+    /// </summary>
+    static abstract TV LoadStrided(T* source, nint stride);
 }
 
 /// <summary>512-bit vectors (AVX-512).</summary>
@@ -119,6 +125,30 @@ internal readonly unsafe struct Simd512<T> : ISimd<T, Vector512<T>> where T : un
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> SelectWhereZero(Vector512<T> test, Vector512<T> whereZero, Vector512<T> otherwise) =>
         Vector512.ConditionalSelect(Vector512.Equals(test, Vector512<T>.Zero), whereZero, otherwise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> LoadStrided(T* source, nint s)
+    {
+        if (typeof(T) == typeof(double))
+        {
+            double* d = (double*)source;
+            return Vector512.Create(d[0], d[s], d[2 * s], d[3 * s], d[4 * s], d[5 * s], d[6 * s], d[7 * s]).As<double, T>();
+        }
+
+        if (typeof(T) == typeof(float))
+        {
+            float* f = (float*)source;
+            return Vector512.Create(f[0], f[s], f[2 * s], f[3 * s], f[4 * s], f[5 * s], f[6 * s], f[7 * s], f[8 * s], f[9 * s], f[10 * s], f[11 * s], f[12 * s], f[13 * s], f[14 * s], f[15 * s]).As<float, T>();
+        }
+
+        var lanes = new T[Vector512<T>.Count];
+        for (int l = 0; l < lanes.Length; l++)
+        {
+            lanes[l] = source[l * s];
+        }
+
+        return Vector512.Create(lanes);
+    }
 }
 
 /// <summary>256-bit vectors (AVX2).</summary>
@@ -180,6 +210,30 @@ internal readonly unsafe struct Simd256<T> : ISimd<T, Vector256<T>> where T : un
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> SelectWhereZero(Vector256<T> test, Vector256<T> whereZero, Vector256<T> otherwise) =>
         Vector256.ConditionalSelect(Vector256.Equals(test, Vector256<T>.Zero), whereZero, otherwise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> LoadStrided(T* source, nint s)
+    {
+        if (typeof(T) == typeof(double))
+        {
+            double* d = (double*)source;
+            return Vector256.Create(d[0], d[s], d[2 * s], d[3 * s]).As<double, T>();
+        }
+
+        if (typeof(T) == typeof(float))
+        {
+            float* f = (float*)source;
+            return Vector256.Create(f[0], f[s], f[2 * s], f[3 * s], f[4 * s], f[5 * s], f[6 * s], f[7 * s]).As<float, T>();
+        }
+
+        var lanes = new T[Vector256<T>.Count];
+        for (int l = 0; l < lanes.Length; l++)
+        {
+            lanes[l] = source[l * s];
+        }
+
+        return Vector256.Create(lanes);
+    }
 }
 
 /// <summary>128-bit vectors (SSE, NEON).</summary>
@@ -241,6 +295,30 @@ internal readonly unsafe struct Simd128<T> : ISimd<T, Vector128<T>> where T : un
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> SelectWhereZero(Vector128<T> test, Vector128<T> whereZero, Vector128<T> otherwise) =>
         Vector128.ConditionalSelect(Vector128.Equals(test, Vector128<T>.Zero), whereZero, otherwise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> LoadStrided(T* source, nint s)
+    {
+        if (typeof(T) == typeof(double))
+        {
+            double* d = (double*)source;
+            return Vector128.Create(d[0], d[s]).As<double, T>();
+        }
+
+        if (typeof(T) == typeof(float))
+        {
+            float* f = (float*)source;
+            return Vector128.Create(f[0], f[s], f[2 * s], f[3 * s]).As<float, T>();
+        }
+
+        var lanes = new T[Vector128<T>.Count];
+        for (int l = 0; l < lanes.Length; l++)
+        {
+            lanes[l] = source[l * s];
+        }
+
+        return Vector128.Create(lanes);
+    }
 }
 
 /// <summary>Which instruction set the kernels use.</summary>

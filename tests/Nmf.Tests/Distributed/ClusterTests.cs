@@ -31,6 +31,12 @@ public sealed class NmfClientConfigurator : IClientBuilderConfigurator
         => clientBuilder.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(20));
 }
 
+/// <summary>The in-process clusters run alone: their silos would otherwise take the CPU from timing-sensitive tests.</summary>
+[CollectionDefinition("Orleans clusters", DisableParallelization = true)]
+public sealed class OrleansClusters
+{
+}
+
 /// <summary>Three silos in this process, shared by the equality tests.</summary>
 public sealed class ThreeSilos : IAsyncLifetime
 {
@@ -59,6 +65,7 @@ public sealed class ThreeSilos : IAsyncLifetime
 /// The fit on three Orleans silos (five row blocks, placed round-robin) equals the single-machine block fit with the
 /// same partition bit for bit, hence the single-machine estimator within 1e-9, dense and sparse, MU and HALS (cd).
 /// </summary>
+[Collection("Orleans clusters")]
 public class ClusterTests(ThreeSilos silos) : IClassFixture<ThreeSilos>
 {
 
@@ -143,6 +150,7 @@ public class ClusterTests(ThreeSilos silos) : IClassFixture<ThreeSilos>
 }
 
 /// <summary>A silo stopped mid-fit: the fit resumes from its checkpoint with the same result, or fails clearly.</summary>
+[Collection("Orleans clusters")]
 public class ClusterFaultTests
 {
     [Fact]
