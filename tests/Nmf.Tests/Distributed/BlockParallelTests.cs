@@ -65,3 +65,25 @@ public class BlockParallelTests
         Assert.Equal(estimator.NIter, result.NIter);
     }
 }
+
+/// <summary>The block fit in float: the same algorithm, single precision (1e-4 relative to the float estimator).</summary>
+public class BlockParallelFloatTests
+{
+    [Theory]
+    [InlineData(NmfSolver.Mu, 2.0)]
+    [InlineData(NmfSolver.Mu, 1.0)]
+    [InlineData(NmfSolver.Cd, 2.0)]
+    public async Task FloatBlockFitEqualsFloatEstimator(NmfSolver solver, double beta)
+    {
+        var xd = DistributedTestData.Digits();
+        var (w0d, h0d) = DistributedTestData.Start(xd, 4, 9);
+        var x = xd.Convert<float>();
+        var w0 = w0d.Convert<float>();
+        var h0 = h0d.Convert<float>();
+        var options = DistributedTestData.Options(solver, beta, 4, 15);
+        var estimator = new NmfEstimator<float>(options).Fit(x, w0.Clone(), h0.Clone(), cancellationToken: TestContext.Current.CancellationToken);
+        var blocks = new LocalRowBlocks<float>(x, w0, [50, 50, 50]);
+        var result = await new BlockParallelNmf<float>(options, checkpointInterval: 0).FitAsync(blocks, h0, TestContext.Current.CancellationToken);
+        Assert.InRange(DistributedTestData.RelativeDifference(result.H.Convert<double>(), estimator.Components.Convert<double>()), 0, 1e-4);
+    }
+}
