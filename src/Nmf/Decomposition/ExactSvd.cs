@@ -15,7 +15,8 @@ internal static class ExactSvd
     private const int MaxSweeps = 80;
 
     /// <summary>The leading <paramref name="k"/> singular triplets of <paramref name="a"/> (all when k = min(n, m)),
-    /// signs fixed by <c>svd_flip</c>. U is computed only when <paramref name="computeU"/> is set (else a 0 x k matrix);
+    /// signs fixed by <c>svd_flip</c>. A left vector of a zero singular value is left zero (any unit vector would do).
+    /// U is computed only when <paramref name="computeU"/> is set (else a 0 x k matrix);
     /// with <paramref name="allSingularValues"/> S holds all min(n, m) singular values, not only the first k.
     /// <paramref name="threads"/> (0: every core) only splits independent row updates, so results do not depend on it.</summary>
     public static SvdFactors<T> Compute<T>(DenseMatrix<T> a, int k, bool computeU = true, bool allSingularValues = false, int threads = 0)
