@@ -238,6 +238,38 @@ public sealed class CsrMatrix<T> : IMatrix<T> where T : unmanaged, IFloatingPoin
         return new CsrMatrix<T>(Rows, Cols, RowPtr, ColIndices, values, trusted: true);
     }
 
+    /// <summary>
+    /// A matrix with this structure over <paramref name="values"/> whose cached transpose has the structure of
+    /// <see cref="Transpose"/> over <paramref name="transposeValues"/>, for a solver that rewrites both arrays every
+    /// iteration without building a transpose each time. The caller keeps the two arrays consistent:
+    /// <c>transposeValues[q] = values[map[q]]</c> with the map of <see cref="TransposeSourcePositions"/>.
+    /// </summary>
+    internal CsrMatrix<T> WithLinkedTranspose(T[] values, T[] transposeValues)
+    {
+        var t = Transpose();
+        var linked = new CsrMatrix<T>(Cols, Rows, t.RowPtr, t.ColIndices, transposeValues, trusted: true);
+        var result = new CsrMatrix<T>(Rows, Cols, RowPtr, ColIndices, values, trusted: true) { _transpose = linked };
+        linked._transpose = result;
+        return result;
+    }
+
+    /// <summary>For each stored position q of <see cref="Transpose"/>, the position in this matrix it came from.</summary>
+    internal int[] TransposeSourcePositions()
+    {
+        var t = Transpose();
+        var next = (int[])t.RowPtr.Clone();
+        var map = new int[Values.Length];
+        for (int i = 0; i < Rows; i++)
+        {
+            for (int p = RowPtr[i]; p < RowPtr[i + 1]; p++)
+            {
+                map[next[ColIndices[p]]++] = p;
+            }
+        }
+
+        return map;
+    }
+
     /// <summary>Converts every value to another floating-point type.</summary>
     public CsrMatrix<TOut> Convert<TOut>() where TOut : unmanaged, IFloatingPointIeee754<TOut>
     {

@@ -69,6 +69,9 @@ internal sealed class MultiplicativeUpdate : INmfSolver
         private readonly DenseMatrix<T>? _xhtFixed;     // XHᵀ kept across iterations when H is fixed
         private readonly DenseMatrix<T>? _wh, _ratio;   // dense X, β ≠ 2: (WH)^(β−1) and (WH)^(β−2) ⊙ X
         private readonly T[]? _ratioValues;            // sparse X, β ≠ 2: the same at X's non-zeros
+        private readonly T[]? _ratioTransposed;        // ... in the order of Xᵀ's non-zeros, for Wᵀ·ratio
+        private readonly int[]? _transposeSource;      // position in X of each non-zero of Xᵀ
+        private readonly CsrMatrix<T>? _ratioSparse;   // the ratio over X's structure, its transpose linked
         private readonly T[]? _rowBuffer, _columnBuffer; // sparse X, β ∉ {1, 2}
         private readonly T[] _hSum, _wSum;
         private bool _hhtValid, _hSumValid, _xhtFixedValid;
@@ -112,7 +115,11 @@ internal sealed class MultiplicativeUpdate : INmfSolver
             }
             else
             {
-                _ratioValues = new T[((CsrMatrix<T>)_x).Values.Length];
+                var csr = (CsrMatrix<T>)_x;
+                _ratioValues = new T[csr.Values.Length];
+                _ratioTransposed = new T[csr.Values.Length];
+                _transposeSource = csr.TransposeSourcePositions();
+                _ratioSparse = csr.WithLinkedTranspose(_ratioValues, _ratioTransposed);
                 if (_beta != 1.0)
                 {
                     _rowBuffer = new T[m];
@@ -359,6 +366,13 @@ internal sealed class MultiplicativeUpdate : INmfSolver
             {
                 values[p] = RatioEntry(s.Values[p], values[p]);
             }
+
+            var transposed = _ratioTransposed!;
+            var source = _transposeSource!;
+            for (int q = 0; q < transposed.Length; q++)
+            {
+                transposed[q] = values[source[q]];
+            }
         }
 
         private T RatioEntry(T x, T wh)
@@ -383,8 +397,7 @@ internal sealed class MultiplicativeUpdate : INmfSolver
             return NumericGuards<T>.Power(wh, _betaMinusTwo) * x;
         }
 
-        private IMatrix<T> RatioMatrix() =>
-            _ratio is not null ? _ratio : ((CsrMatrix<T>)_x).WithValues(_ratioValues!);
+        private IMatrix<T> RatioMatrix() => _ratio is not null ? _ratio : _ratioSparse!;
 
         /// <summary>Row i of (WH)^(β−1) Hᵀ for sparse X, one row of WH at a time.</summary>
         private void SparseDenominatorW()
