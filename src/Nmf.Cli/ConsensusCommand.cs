@@ -26,13 +26,14 @@ internal static class ConsensusCommand
         var seed = new Option<long>("--seed") { Description = "Base seed of the random starts.", DefaultValueFactory = _ => 123456 };
         var maxIter = new Option<int>("--max-iter") { Description = "Most iterations per run.", DefaultValueFactory = _ => 2000 };
         var missing = CrossvalCommand.MissingOption();
+        var dtype = CommonOptions.Dtype();
         var threads = CommonOptions.Threads();
         var output = CommonOptions.Output("Output folder: consensus-k{K}.csv/.png, clusters-k{K}.csv, survey.csv/.png, model.json.");
         var json = CommonOptions.Json();
         var inputFlags = new InputFlags();
         var command = new Command("consensus", "Rank survey by consensus clustering over several runs (Brunet et al. 2004).");
         command.Arguments.Add(input);
-        foreach (var option in new Option[] { ranks, runs, method, transpose, labels, labelColumn, seed, maxIter, missing, threads, output, json })
+        foreach (var option in new Option[] { ranks, runs, method, transpose, labels, labelColumn, seed, maxIter, missing, dtype, threads, output, json })
         {
             command.Options.Add(option);
         }
@@ -65,17 +66,13 @@ internal static class ConsensusCommand
 
             string? labelsPath = parsed.GetValue(labels);
             var known = labelsPath is null ? null : SampleLabels.Read(labelsPath, names, parsed.GetValue(labelColumn));
-            var results = RankSurvey.Run(x, rankList, options, CliRuntime.Cancellation);
-            var measures = results.Select(r => RankMeasures.Of(r, known)).ToList();
-
-            foreach (var result in results)
-            {
-                WriteRank(outDir, result, names, known);
-            }
+            var (measures, results) = CommonOptions.IsFloat32(parsed.GetValue(dtype)!)
+                ? Survey(x.Convert<float>(), rankList, options, outDir, names, known)
+                : Survey(x, rankList, options, outDir, names, known);
 
             outDir.Stage("survey.csv", s => WriteText(s, SurveyCsv(measures)));
             outDir.Stage("survey.png", s => s.Write(ConsensusPlots.Survey(measures)));
-            var model = Model(parsed.GetValue(input)!, options, results, measures, names);
+            var model = Model(parsed.GetValue(input)!, options, results, names);
             outDir.Stage("model.json", s => WriteText(s, JsonSerializer.Serialize(model, CliJson.Options)));
             outDir.Commit();
 
@@ -83,6 +80,21 @@ internal static class ConsensusCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Runs the survey in T and stages each rank's files; returns the measures and the per-rank summaries.</summary>
+    private static (List<RankMeasures> Measures, List<Dictionary<string, object?>> Ranks) Survey<T>(DenseMatrix<T> x, IReadOnlyList<int> ranks,
+        ConsensusOptions options, OutputDirectory outDir, IReadOnlyList<string> names, IReadOnlyList<string>? known)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var results = RankSurvey.Run(x, ranks, options, CliRuntime.Cancellation);
+        var measures = results.Select(r => RankMeasures.Of(r, known)).ToList();
+        foreach (var result in results)
+        {
+            WriteRank(outDir, result, names, known);
+        }
+
+        return (measures, [.. results.Select((r, i) => RankSummary(r, measures[i]))]);
     }
 
     /// <summary>Parses a rank list: "3", "2..6" or "2,3,5".</summary>
@@ -132,7 +144,8 @@ internal static class ConsensusCommand
         return (x, names);
     }
 
-    private static void WriteRank(OutputDirectory outDir, ConsensusResult<double> result, IReadOnlyList<string> names, IReadOnlyList<string>? known)
+    private static void WriteRank<T>(OutputDirectory outDir, ConsensusResult<T> result, IReadOnlyList<string> names, IReadOnlyList<string>? known)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         int n = names.Count, k = result.Rank;
         var consensus = new DenseMatrix<double>(n, n);
@@ -185,8 +198,8 @@ internal static class ConsensusCommand
         return sb.ToString().TrimEnd();
     }
 
-    private static Dictionary<string, object?> Model(string input, ConsensusOptions options, IReadOnlyList<ConsensusResult<double>> results,
-        IReadOnlyList<RankMeasures> measures, IReadOnlyList<string> names) => new()
+    private static Dictionary<string, object?> Model(string input, ConsensusOptions options, List<Dictionary<string, object?>> ranks,
+        IReadOnlyList<string> names) => new()
         {
             ["input"] = input,
             ["samples"] = names.Count,
@@ -194,26 +207,29 @@ internal static class ConsensusCommand
             ["runs"] = options.Runs,
             ["seed"] = options.Seed,
             ["max_iter"] = options.MaxIter,
-            ["ranks"] = results.Select((r, i) => new Dictionary<string, object?>
-            {
-                ["rank"] = r.Rank,
-                ["cophenetic"] = r.Cophenetic,
-                ["dispersion"] = r.Dispersion,
-                ["silhouette"] = r.Silhouette,
-                ["rss"] = r.ResidualSumOfSquares,
-                ["loss"] = r.Loss,
-                ["sparseness_basis"] = measures[i].SparsenessBasis,
-                ["sparseness_coef"] = measures[i].SparsenessCoefficients,
-                ["purity"] = measures[i].Purity,
-                ["nmi"] = measures[i].Nmi,
-                ["ari"] = measures[i].Ari,
-                ["best_run"] = r.BestRun,
-                ["run_losses"] = r.RunLosses,
-                ["run_iterations"] = r.RunIterations,
-                ["seconds"] = r.Seconds,
-                ["clusters"] = r.Clusters.Select(c => c + 1),
-                ["best_fit_clusters"] = r.BestFitClusters.Select(c => c + 1),
-            }).ToList(),
+            ["ranks"] = ranks,
+        };
+
+    private static Dictionary<string, object?> RankSummary<T>(ConsensusResult<T> r, RankMeasures measures)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => new()
+        {
+            ["rank"] = r.Rank,
+            ["cophenetic"] = r.Cophenetic,
+            ["dispersion"] = r.Dispersion,
+            ["silhouette"] = r.Silhouette,
+            ["rss"] = r.ResidualSumOfSquares,
+            ["loss"] = r.Loss,
+            ["sparseness_basis"] = measures.SparsenessBasis,
+            ["sparseness_coef"] = measures.SparsenessCoefficients,
+            ["purity"] = measures.Purity,
+            ["nmi"] = measures.Nmi,
+            ["ari"] = measures.Ari,
+            ["best_run"] = r.BestRun,
+            ["run_losses"] = r.RunLosses,
+            ["run_iterations"] = r.RunIterations,
+            ["seconds"] = r.Seconds,
+            ["clusters"] = r.Clusters.Select(c => c + 1),
+            ["best_fit_clusters"] = r.BestFitClusters.Select(c => c + 1),
         };
 
     internal static void WriteText(Stream stream, string text)

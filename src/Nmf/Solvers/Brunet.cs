@@ -140,6 +140,8 @@ internal sealed class Brunet : INmfSolver
     }
 
     /// <summary><see cref="UpdateW"/> for any k, one sample row at a time, in column blocks that stay in the L1 cache.</summary>
+    // Optimised at first call: a fit spends its time in this loop, which tier-0 code would run for many iterations.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void BlockedUpdateW<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] hRowSums)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -169,6 +171,8 @@ internal sealed class Brunet : INmfSolver
     }
 
     /// <summary><see cref="UpdateH"/> for any k, one block of columns at a time.</summary>
+    // Optimised at first call: a fit spends its time in this loop, which tier-0 code would run for many iterations.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void BlockedUpdateH<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] wColSums)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -208,6 +212,8 @@ internal sealed class Brunet : INmfSolver
     /// <see cref="UpdateW"/> for k ≤ 4 in one pass with 512-bit vectors: per row, the quotient of each block of columns
     /// is formed and consumed in registers. Absent components (c ≥ k) have zero weight and zero basis and add nothing.
     /// </summary>
+    // Optimised at first call: a fit spends its time in this loop, which tier-0 code would run for many iterations.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void FusedUpdateW<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] hRowSums)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -265,6 +271,8 @@ internal sealed class Brunet : INmfSolver
     /// <see cref="UpdateH"/> for k ≤ 4 in one pass with 512-bit vectors: per block of columns, the sums over samples
     /// stay in registers and the block of H is overwritten once all samples are done.
     /// </summary>
+    // Optimised at first call: a fit spends its time in this loop, which tier-0 code would run for many iterations.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void FusedUpdateH<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] wColSums)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
