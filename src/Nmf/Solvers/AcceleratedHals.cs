@@ -1,6 +1,5 @@
 using System.Numerics;
 using Nmf.Kernels;
-using Nmf.Losses;
 using Nmf.Matrices;
 
 namespace Nmf.Solvers;
@@ -53,75 +52,11 @@ internal sealed class AcceleratedHals : INmfSolver
     public int Solve<T>(SolverContext<T> context, DenseMatrix<T> w, DenseMatrix<T> h)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // The cd iteration (fixed component order 0..k−1), with up to 1 + ⌊α ρ⌋ passes per factor after its products.
         var x = context.X;
-        int n = x.Rows, m = x.Cols, k = w.Cols, threads = context.Threads;
-        var reg = context.Regularization;
-        var hht = new DenseMatrix<T>(k, k);
-        bool fused = x is DenseMatrix<T> && context.UpdateH && FusedRowPasses<T>.IsAvailable;
-        var xht = new DenseMatrix<T>(fused ? 0 : n, k);
-        var wtw = new DenseMatrix<T>(k, k);
-        var wtx = new DenseMatrix<T>(k, m);
-        var gram = new DenseMatrix<T>(k, k);
-        var order = Enumerable.Range(0, k).ToArray();
-        T l1W = T.CreateChecked(reg.L1W), l2W = T.CreateChecked(reg.L2W);
-        T l1H = T.CreateChecked(reg.L1H), l2H = T.CreateChecked(reg.L2H);
+        int n = x.Rows, m = x.Cols, k = w.Cols;
         int passesW = MaxPasses(x.StoredCount, m, n, k, _alpha), passesH = MaxPasses(x.StoredCount, n, m, k, _alpha);
-
-        Products.GramRows(h, hht, threads);
-        double violationInit = 0;
-        int iteration;
-        for (iteration = 1; iteration <= context.MaxIter; iteration++)
-        {
-            double violation;
-            Regularize(hht, l2W, gram);
-            if (fused)
-            {
-                // One pass over dense X: XHᵀ, the W passes, WᵀX and WᵀW block by block (see FusedRowPasses).
-                violation = double.CreateChecked(FusedRowPasses<T>.Run(
-                    (DenseMatrix<T>)x, h, w, gram, l1W, order, passesW, Epsilon, wtx, wtw, threads));
-            }
-            else
-            {
-                if (context.UpdateH || iteration == 1)
-                {
-                    Products.XHt(x, h, xht, threads);
-                }
-
-                violation = Passes(w.Data, n, k, 1, gram, xht.Data, k, 1, l1W, order, threads, passesW);
-                if (context.UpdateH)
-                {
-                    Products.GramCols(w, wtw, threads);
-                    Products.WtX(w, x, wtx, threads);
-                }
-            }
-
-            double loss = double.NaN;
-            if (context.UpdateH)
-            {
-                Regularize(wtw, l2H, gram);
-
-                // Hᵀ[j, r] lives at H[r, j]: row stride 1, component stride m; (XᵀW)[j, t] at WᵀX[t, j].
-                violation += Passes(h.Data, m, 1, m, gram, wtx.Data, 1, m, l1H, order, threads, passesH);
-                Products.GramRows(h, hht, threads);
-                if (context.WantsLoss)
-                {
-                    loss = BetaDivergence.FrobeniusFromGram(context.XSquaredNorm, h, wtx, wtw, hht);
-                }
-            }
-
-            context.EndIteration(iteration, loss);
-            if (iteration == 1)
-            {
-                violationInit = violation;
-            }
-
-            if (violationInit == 0.0 || violation / violationInit <= context.Tol)
-            {
-                break;
-            }
-        }
-
-        return Math.Min(iteration, context.MaxIter);
+        return HalsIterations.Solve(context, w, h, passesW, passesH, Epsilon, shuffler: null);
     }
 
     /// <summary>
@@ -132,38 +67,5 @@ internal sealed class AcceleratedHals : INmfSolver
     {
         double rho = 1.0 + (((double)stored * k) + ((double)other * k * k)) / ((double)Math.Max(rows, 1) * k * (k + 1));
         return 1 + (int)Math.Min(1000.0, Math.Floor(alpha * rho));
-    }
-
-    /// <summary>Up to <paramref name="maxPasses"/> HALS passes; returns the violation of the first.</summary>
-    private static double Passes<T>(
-        T[] f, int rows, int fRow, int fComp, DenseMatrix<T> gram, T[] rhs, int rRow, int rComp, T l1, int[] order, int threads, int maxPasses)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var first = CoordinateSweep<T>.Run(f, rows, fRow, fComp, gram.Data, gram.Rows, rhs, rRow, rComp, l1, order, threads);
-        double stop = Epsilon * Epsilon * first.SquaredChange;
-        for (int pass = 1; pass < maxPasses; pass++)
-        {
-            var next = CoordinateSweep<T>.Run(f, rows, fRow, fComp, gram.Data, gram.Rows, rhs, rRow, rComp, l1, order, threads);
-            if (next.SquaredChange <= stop)
-            {
-                break;
-            }
-        }
-
-        return double.CreateChecked(first.Violation);
-    }
-
-    /// <summary>gram' = gram + l2·I.</summary>
-    private static void Regularize<T>(DenseMatrix<T> gram, T l2, DenseMatrix<T> result)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        gram.Data.CopyTo(result.Data, 0);
-        if (l2 != T.Zero)
-        {
-            for (int t = 0; t < gram.Rows; t++)
-            {
-                result[t, t] += l2;
-            }
-        }
     }
 }
