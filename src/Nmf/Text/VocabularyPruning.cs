@@ -198,62 +198,47 @@ internal static class NumPySort
     // Heapsort over index[offset .. offset + n) with 1-based heap positions, as NumPy's aheapsort.
     private static void HeapSort(long[] v, int[] index, int offset, int n)
     {
-        int At(int position) => index[offset + position - 1];
-        void Set(int position, int item) => index[offset + position - 1] = item;
-
         for (int l = n >> 1; l > 0; l--)
         {
-            int item = At(l);
-            int i = l, j = l << 1;
-            while (j <= n)
-            {
-                if (j < n && v[At(j)] < v[At(j + 1)])
-                {
-                    j++;
-                }
-
-                if (v[item] < v[At(j)])
-                {
-                    Set(i, At(j));
-                    i = j;
-                    j += j;
-                }
-                else
-                {
-                    break;
-                }
-            }
-
-            Set(i, item);
+            SiftDown(v, index, offset, n, l, index[offset + l - 1]);
         }
 
         while (n > 1)
         {
-            int item = At(n);
-            Set(n, At(1));
+            int item = index[offset + n - 1];
+            index[offset + n - 1] = index[offset];
             n--;
-            int i = 1, j = 2;
-            while (j <= n)
-            {
-                if (j < n && v[At(j)] < v[At(j + 1)])
-                {
-                    j++;
-                }
+            SiftDown(v, index, offset, n, 1, item);
+        }
+    }
 
-                if (v[item] < v[At(j)])
-                {
-                    Set(i, At(j));
-                    i = j;
-                    j += j;
-                }
-                else
-                {
-                    break;
-                }
+    // Moves item down from 1-based heap position i of the n-element max-heap at index[offset ..).
+    private static void SiftDown(long[] v, int[] index, int offset, int n, int i, int item)
+    {
+        int At(int position) => index[offset + position - 1];
+        void Set(int position, int value) => index[offset + position - 1] = value;
+
+        int j = i << 1;
+        while (j <= n)
+        {
+            if (j < n && v[At(j)] < v[At(j + 1)])
+            {
+                j++;
             }
 
-            Set(i, item);
+            if (v[item] < v[At(j)])
+            {
+                Set(i, At(j));
+                i = j;
+                j += j;
+            }
+            else
+            {
+                break;
+            }
         }
+
+        Set(i, item);
     }
 
     private static void Swap(int[] index, int a, int b) => (index[a], index[b]) = (index[b], index[a]);
