@@ -117,32 +117,14 @@ public static class SparseNmf
             Products.Multiply(w, hht, product, threads);
             if (encodingL1 is { } l1W)
             {
-                var trial = new DenseMatrix<T>(n, k);
-                while (true)
+                if (!ProjectedGradientStep(w, product, xht, ref stepW, ref objective, trial =>
                 {
-                    T step = T.CreateChecked(stepW);
-                    for (int i = 0; i < trial.Data.Length; i++)
-                    {
-                        trial.Data[i] = w.Data[i] - (step * (product.Data[i] - xht.Data[i]));
-                    }
-
                     ProjectColumns(trial, l1W);
-                    double candidate = ObjectiveFromW(normX, trial, xht, hht, threads);
-                    if (candidate <= objective)
-                    {
-                        objective = candidate;
-                        break;
-                    }
-
-                    stepW /= 2;
-                    if (stepW < 1e-200)
-                    {
-                        return Finish(x, w, h, iteration, history, threads);
-                    }
+                    return ObjectiveFromW(normX, trial, xht, hht, threads);
+                }))
+                {
+                    return Finish(x, w, h, iteration, history, threads);
                 }
-
-                stepW *= 1.2;
-                trial.Data.CopyTo(w.Data, 0);
             }
             else
             {
@@ -184,15 +166,8 @@ public static class SparseNmf
             if (basisL1 is { } l1H)
             {
                 objective = Objective(normX, w, h, x, wtx, wtw, threads);
-                var trial = new DenseMatrix<T>(k, m);
-                while (true)
+                if (!ProjectedGradientStep(h, productH, wtx, ref stepH, ref objective, trial =>
                 {
-                    T step = T.CreateChecked(stepH);
-                    for (int i = 0; i < trial.Data.Length; i++)
-                    {
-                        trial.Data[i] = h.Data[i] - (step * (productH.Data[i] - wtx.Data[i]));
-                    }
-
                     // Each basis vector keeps its Euclidean norm after the step; only its sparseness is set.
                     for (int c = 0; c < k; c++)
                     {
@@ -208,22 +183,11 @@ public static class SparseNmf
                         SparsenessProjection.ProjectInPlace(row, l1H * norm, norm);
                     }
 
-                    double candidate = LeastSquaresHelpers.HalfSquaredError(normX, wtx, wtw, trial, threads);
-                    if (candidate <= objective)
-                    {
-                        objective = candidate;
-                        break;
-                    }
-
-                    stepH /= 2;
-                    if (stepH < 1e-200)
-                    {
-                        return Finish(x, w, h, iteration, history, threads);
-                    }
+                    return LeastSquaresHelpers.HalfSquaredError(normX, wtx, wtw, trial, threads);
+                }))
+                {
+                    return Finish(x, w, h, iteration, history, threads);
                 }
-
-                stepH *= 1.2;
-                trial.Data.CopyTo(h.Data, 0);
             }
             else
             {
@@ -253,6 +217,43 @@ public static class SparseNmf
     private static NmfFactorization<T> Finish<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, int iteration,
         List<double> history, int threads) where T : unmanaged, IFloatingPointIeee754<T>
         => new(w, h, iteration, history, VariantHelpers.FrobeniusError(x, w, h, threads));
+
+    /// <summary>
+    /// One projected-gradient step on <paramref name="current"/> along −(<paramref name="product"/> − <paramref name="target"/>)
+    /// with Hoyer's backtracking: the step halves until the objective of the projected trial does not rise, then grows by 1.2.
+    /// </summary>
+    /// <returns>False when the step underflows; <paramref name="current"/> is then unchanged.</returns>
+    private static bool ProjectedGradientStep<T>(DenseMatrix<T> current, DenseMatrix<T> product, DenseMatrix<T> target,
+        ref double step, ref double objective, Func<DenseMatrix<T>, double> projectAndScore)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var trial = new DenseMatrix<T>(current.Rows, current.Cols);
+        while (true)
+        {
+            T t = T.CreateChecked(step);
+            for (int i = 0; i < trial.Data.Length; i++)
+            {
+                trial.Data[i] = current.Data[i] - (t * (product.Data[i] - target.Data[i]));
+            }
+
+            double candidate = projectAndScore(trial);
+            if (candidate <= objective)
+            {
+                objective = candidate;
+                break;
+            }
+
+            step /= 2;
+            if (step < 1e-200)
+            {
+                return false;
+            }
+        }
+
+        step *= 1.2;
+        trial.Data.CopyTo(current.Data, 0);
+        return true;
+    }
 
     private static double Objective<T>(double normX, DenseMatrix<T> w, DenseMatrix<T> h, DenseMatrix<T> x,
         DenseMatrix<T> wtx, DenseMatrix<T> wtw, int threads) where T : unmanaged, IFloatingPointIeee754<T>
