@@ -344,16 +344,168 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
                 }
 
                 int v = TS.Count;
+                bool paired = _kind == Kind.XHt && _blockCount == 1;
                 for (int q0 = 0; q0 < _kp; q0 += 4 * v)
                 {
                     switch ((_kp - q0) / v)
                     {
+                        case 1 when paired: PairedRows<One>(r0, r1, q0, tp); break;
+                        case 2 when paired: PairedRows<Two>(r0, r1, q0, tp); break;
+                        case 3 when paired: PairedRows<Three>(r0, r1, q0, tp); break;
+                        case >= 4 when paired: PairedRows<Four>(r0, r1, q0, tp); break;
                         case 1: AxpyRows<One>(r0, r1, q0, tp); break;
                         case 2: AxpyRows<Two>(r0, r1, q0, tp); break;
                         case 3: AxpyRows<Three>(r0, r1, q0, tp); break;
                         default: AxpyRows<Four>(r0, r1, q0, tp); break;
                     }
                 }
+            }
+        }
+
+        /// <summary>
+        /// X·Hᵀ from one block of the table, two rows at a time: the entries of rows r and r+1 are walked in step,
+        /// so two independent chains of multiply-adds are in flight instead of one (each row's sum is still over its
+        /// own entries in storage order, so the result is the same as one row at a time), and the finished vectors
+        /// go straight into the output rows.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void PairedRows<TN>(int r0, int r1, int q0, T* temp) where TN : IVectorCount
+        {
+            var x = _x!;
+            int v = TS.Count, k = _k, width = Math.Min(TN.Value * v, k - q0);
+            nint stride = _kp;
+            T* dense = _dense + q0;
+            T* output = _out + q0;
+            fixed (int* rowPtr = x.RowPtr, cols = x.ColIndices)
+            fixed (T* vals = x.Values)
+            {
+                int r = r0;
+                for (; r + 1 < r1; r += 2)
+                {
+                    TV a0 = TS.Zero, a1 = TS.Zero, a2 = TS.Zero, a3 = TS.Zero;
+                    TV b0 = TS.Zero, b1 = TS.Zero, b2 = TS.Zero, b3 = TS.Zero;
+                    int p = rowPtr[r], pEnd = rowPtr[r + 1], q = pEnd, qEnd = rowPtr[r + 2];
+                    int common = Math.Min(pEnd - p, qEnd - q);
+                    for (int z = 0; z < common; z++, p++, q++)
+                    {
+                        T* d = dense + (cols[p] * stride);
+                        T* e = dense + (cols[q] * stride);
+                        TV s = TS.Broadcast(vals[p]), t = TS.Broadcast(vals[q]);
+                        a0 = TS.MulAdd(s, TS.Load(d), a0);
+                        b0 = TS.MulAdd(t, TS.Load(e), b0);
+                        if (TN.Value > 1)
+                        {
+                            a1 = TS.MulAdd(s, TS.Load(d + v), a1);
+                            b1 = TS.MulAdd(t, TS.Load(e + v), b1);
+                        }
+
+                        if (TN.Value > 2)
+                        {
+                            a2 = TS.MulAdd(s, TS.Load(d + (2 * v)), a2);
+                            b2 = TS.MulAdd(t, TS.Load(e + (2 * v)), b2);
+                        }
+
+                        if (TN.Value > 3)
+                        {
+                            a3 = TS.MulAdd(s, TS.Load(d + (3 * v)), a3);
+                            b3 = TS.MulAdd(t, TS.Load(e + (3 * v)), b3);
+                        }
+                    }
+
+                    Accumulate<TN>(vals, cols, dense, stride, p, pEnd, ref a0, ref a1, ref a2, ref a3);
+                    Accumulate<TN>(vals, cols, dense, stride, q, qEnd, ref b0, ref b1, ref b2, ref b3);
+                    StoreRow<TN>(a0, a1, a2, a3, output + ((long)r * k), width, temp);
+                    StoreRow<TN>(b0, b1, b2, b3, output + ((long)(r + 1) * k), width, temp);
+                }
+
+                if (r < r1)
+                {
+                    TV a0 = TS.Zero, a1 = TS.Zero, a2 = TS.Zero, a3 = TS.Zero;
+                    Accumulate<TN>(vals, cols, dense, stride, rowPtr[r], rowPtr[r + 1], ref a0, ref a1, ref a2, ref a3);
+                    StoreRow<TN>(a0, a1, a2, a3, output + ((long)r * k), width, temp);
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Accumulate<TN>(T* vals, int* cols, T* dense, nint stride, int p, int end, ref TV a0, ref TV a1, ref TV a2, ref TV a3)
+            where TN : IVectorCount
+        {
+            int v = TS.Count;
+            for (; p < end; p++)
+            {
+                T* d = dense + (cols[p] * stride);
+                TV s = TS.Broadcast(vals[p]);
+                a0 = TS.MulAdd(s, TS.Load(d), a0);
+                if (TN.Value > 1)
+                {
+                    a1 = TS.MulAdd(s, TS.Load(d + v), a1);
+                }
+
+                if (TN.Value > 2)
+                {
+                    a2 = TS.MulAdd(s, TS.Load(d + (2 * v)), a2);
+                }
+
+                if (TN.Value > 3)
+                {
+                    a3 = TS.MulAdd(s, TS.Load(d + (3 * v)), a3);
+                }
+            }
+        }
+
+        /// <summary>The first <paramref name="width"/> values of the N vectors into dst: whole vectors directly, the rest through temp.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreRow<TN>(TV a0, TV a1, TV a2, TV a3, T* dst, int width, T* temp)
+            where TN : IVectorCount
+        {
+            int v = TS.Count;
+            if (width == TN.Value * v)
+            {
+                TS.Store(a0, dst);
+                if (TN.Value > 1)
+                {
+                    TS.Store(a1, dst + v);
+                }
+
+                if (TN.Value > 2)
+                {
+                    TS.Store(a2, dst + (2 * v));
+                }
+
+                if (TN.Value > 3)
+                {
+                    TS.Store(a3, dst + (3 * v));
+                }
+
+                return;
+            }
+
+            TS.Store(a0, temp);
+            if (TN.Value > 1)
+            {
+                TS.Store(a1, temp + v);
+            }
+
+            if (TN.Value > 2)
+            {
+                TS.Store(a2, temp + (2 * v));
+            }
+
+            if (TN.Value > 3)
+            {
+                TS.Store(a3, temp + (3 * v));
+            }
+
+            int whole = width / v * v;
+            for (int c = 0; c < whole; c += v)
+            {
+                TS.Store(TS.Load(temp + c), dst + c);
+            }
+
+            for (int c = whole; c < width; c++)
+            {
+                dst[c] = temp[c];
             }
         }
 
