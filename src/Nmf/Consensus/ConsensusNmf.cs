@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Nmf.Matrices;
 using Nmf.Solvers;
 
@@ -82,6 +83,7 @@ public static class ConsensusNmf
         => RandomStart(x, rank, seed, run, LargestObserved(x));
 
     /// <summary>Largest entry of X that is not NaN (zero for an empty or all-missing X).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T LargestObserved<T>(DenseMatrix<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T max = T.Zero;
@@ -192,9 +194,22 @@ public static class ConsensusNmf
         CheckValues(x, allowMissing: true);
     }
 
-    private static bool HasMissing<T>(DenseMatrix<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Array.Exists(x.Data, T.IsNaN);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool HasMissing<T>(DenseMatrix<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (T v in x.Data)
+        {
+            if (T.IsNaN(v))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Throws unless every entry is finite and non-negative (or NaN, a missing entry, when allowed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void CheckValues<T>(DenseMatrix<T> x, bool allowMissing) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < x.Data.Length; i++)
