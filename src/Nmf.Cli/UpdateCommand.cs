@@ -47,25 +47,7 @@ internal static class UpdateCommand
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var mb = saved["minibatch"]!.AsObject();
-        var options = new MiniBatchNmfOptions
-        {
-            NComponents = common.NComponents,
-            Init = common.Init,
-            BatchSize = mb["batch_size"]!.GetValue<int>(),
-            BetaLoss = common.BetaLoss,
-            Tol = common.Tol,
-            MaxNoImprovement = mb["max_no_improvement"]?.GetValue<int>(),
-            MaxIter = common.MaxIter,
-            AlphaW = common.AlphaW,
-            AlphaH = common.AlphaH,
-            L1Ratio = common.L1Ratio,
-            ForgetFactor = mb["forget_factor"]!.GetValue<double>(),
-            FreshRestarts = mb["fresh_restarts"]!.GetValue<bool>(),
-            FreshRestartsMaxIter = mb["fresh_restarts_max_iter"]!.GetValue<int>(),
-            TransformMaxIter = mb["transform_max_iter"]?.GetValue<int>(),
-            RandomState = common.RandomState,
-            Threads = common.Threads,
-        };
+        var options = MiniBatchFlags.OptionsOf(common, mb);
         int k = options.NComponents;
         var h = ReadSaved(modelDir, "H.csv");
         var numerator = ReadSaved(modelDir, MiniBatchFlags.NumeratorFile);
