@@ -42,12 +42,21 @@ public class MiniBatchCliTests
         Assert.Equal(model.Components.Data, updated.Data);
         Assert.Contains("\"n_steps\": 41", File.ReadAllText(work.File("model/model.json")), StringComparison.Ordinal);
 
+        // W.csv of the fitted rows no longer matches the updated H: removed; W of the new rows under the updated H
+        // (MiniBatchNMF.transform) is written instead.
+        Assert.False(File.Exists(work.File("model/W.csv")));
+        var wNew = (DenseMatrix<double>)MatrixReader.Read<double>(work.File("model/W-new.csv")).Matrix;
+        Assert.Equal(model.Transform(fresh.SliceRows(0, 40)).Data, wNew.Data);
+        Assert.Contains("\"W_new\": \"W-new.csv\"", File.ReadAllText(work.File("model/model.json")), StringComparison.Ordinal);
+        Assert.Contains("W-new.csv", update.Stdout + CliProcess.Run(work.Path, ["update", "--help"]).Stdout, StringComparison.Ordinal);
+
         // a file with other columns: one line, exit 2, the model untouched
         File.WriteAllLines(work.File("narrow.csv"), ["1,2", "3,4"]);
         var bad = CliProcess.Run(work.Path, ["update", "--model", "model", "narrow.csv"]);
         Assert.Equal(2, bad.ExitCode);
         Assert.Single(bad.StderrLines);
         Assert.Equal(updated.Data, ((DenseMatrix<double>)MatrixReader.Read<double>(work.File("model/H.csv")).Matrix).Data);
+        Assert.Equal(wNew.Data, ((DenseMatrix<double>)MatrixReader.Read<double>(work.File("model/W-new.csv")).Matrix).Data);
     }
 
     /// <summary>
