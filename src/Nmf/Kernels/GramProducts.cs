@@ -23,6 +23,13 @@ internal static unsafe class GramProducts<T> where T : unmanaged, IFloatingPoint
     /// <summary>The largest k served here (larger Gram matrices go to the blocked matrix product).</summary>
     public const int MaxK = 48;
 
+    /// <summary>
+    /// The shortest long dimension served here. Shorter ones go to the blocked matrix product, whose single
+    /// in-order multiply-add chain per element rounds like scikit-learn's BLAS call does on such small inputs (so
+    /// tiny, nearly exact fits keep scikit-learn's rounding); their cost is negligible either way.
+    /// </summary>
+    public const int MinLength = 256;
+
     private const int TileSize = 4;
 
     /// <summary>Chunk of the long dimension kept in L1 while every tile pair runs down it.</summary>

@@ -7,7 +7,8 @@ namespace Nmf.Kernels;
 /// The products NMF lives on. Solvers call only these; only these know whether X is dense or sparse.
 /// Every method overwrites <c>result</c> and gives bit-identical results at any thread count
 /// (<c>threads</c>: how many threads to use, 0 = every core). Dense products run on <see cref="Gemm{T}"/> (Gram
-/// matrices with up to <see cref="GramProducts{T}.MaxK"/> components on <see cref="GramProducts{T}"/>),
+/// matrices with up to <see cref="GramProducts{T}.MaxK"/> components and a long dimension of at least
+/// <see cref="GramProducts{T}.MinLength"/> on <see cref="GramProducts{T}"/>),
 /// CSR products on <see cref="SparseProducts{T}"/>; <see cref="ReferenceProducts"/> holds the plain loops
 /// they are tested against, used where no vector instructions are available.
 /// </summary>
@@ -102,7 +103,7 @@ internal static unsafe class Products
 
         fixed (T* pa = a.Data, pr = result.Data)
         {
-            if (a.Cols is > 0 and <= GramProducts<T>.MaxK && a.Rows > 0)
+            if (a.Cols is > 0 and <= GramProducts<T>.MaxK && a.Rows >= GramProducts<T>.MinLength)
             {
                 GramProducts<T>.Cols(pa, a.Rows, a.Cols, pr, threads, path);
             }
@@ -132,7 +133,7 @@ internal static unsafe class Products
 
         fixed (T* pa = a.Data, pr = result.Data)
         {
-            if (a.Rows is > 0 and <= GramProducts<T>.MaxK && a.Cols > 0)
+            if (a.Rows is > 0 and <= GramProducts<T>.MaxK && a.Cols >= GramProducts<T>.MinLength)
             {
                 GramProducts<T>.Rows(pa, a.Rows, a.Cols, pr, threads, path);
             }

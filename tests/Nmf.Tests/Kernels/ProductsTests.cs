@@ -102,7 +102,8 @@ public class ProductsTests
     private static void Gram<T>(SimdPath path) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int seed = 500;
-        foreach (int n in new[] { 1, 7, 33, 257, 5000 })
+        // Long dimensions from GramProducts' minimum up: vector tails, chunk and part boundaries.
+        foreach (int n in new[] { GramProducts<T>.MinLength, 257, 1001, 5000 })
         {
             foreach (int k in new[] { 1, 3, 7, 20, 33 })
             {
