@@ -103,6 +103,7 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
     }
 
     /// <summary>Σ (x_j − y_j)², the difference taken in T and squared and summed in double-backed segments.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SquaredDistance(ReadOnlySpan<T> x, ReadOnlySpan<T> y, SimdPath path)
     {
         fixed (T* px = x, py = y)
@@ -292,6 +293,8 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
         public int Length;
         public SimdPath Path;
 
+        // Optimised at first call: a fit runs this pass once, too few calls for tiered compilation to promote it.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunPart(int part)
         {
             long start = (long)part * ChunkElements;
@@ -319,6 +322,8 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
         public T[] WH = [];
         public TTerms Seed;
 
+        // Optimised at first call: a fit runs this pass once, too few calls for tiered compilation to promote it.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunPart(int part)
         {
             int start = part * ChunkElements;
@@ -348,6 +353,8 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
         public int TileCols;
         public SimdPath Path;
 
+        // Optimised at first call: a fit runs this pass once, too few calls for tiered compilation to promote it.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunPart(int part)
         {
             var w = W!;

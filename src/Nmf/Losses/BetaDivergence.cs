@@ -281,6 +281,7 @@ public static class BetaDivergence
         public readonly bool NeedsProductPower => _beta != KullbackLeibler && _beta != ItakuraSaito;
 
         /// <inheritdoc />
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Add(ReadOnlySpan<T> x, ReadOnlySpan<T> wh, SimdPath path)
         {
             if (x.IsEmpty)
