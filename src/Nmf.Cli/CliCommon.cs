@@ -144,6 +144,7 @@ internal sealed class InputFlags
         {
             HasHeader = Pick(parsed, _header, _noHeader, "--header", "--no-header"),
             HasRowNames = Pick(parsed, _rowNames, _noRowNames, "--row-names", "--no-row-names"),
+            CancellationToken = CliRuntime.Cancellation, // Ctrl-C stops a long read, not only the fit after it
         };
     }
 

@@ -89,7 +89,7 @@ internal sealed class MiniBatchFlags
         IMatrix<T>? inMemory = null;
         if (streamed)
         {
-            source = new CsvRowBatches<T>(input);
+            source = new CsvRowBatches<T>(input, readOptions);
         }
         else
         {
