@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -39,7 +40,10 @@ public static class ConsensusNmf
         // Once for all runs: whether X has missing entries and its largest observed value (the scale of the starts).
         bool missing = HasMissing(x);
         T max = LargestObserved(x);
-        Parallel.For(0, runs, parallel, r => fits[r] = FitOnce(x, options, r, max, missing, cancellationToken));
+        // One run at a time to whichever worker is free: runs stop after different numbers of iterations, and chunks of
+        // runs would leave a core idle at the end.
+        var order = Partitioner.Create(Enumerable.Range(0, runs), EnumerablePartitionerOptions.NoBuffering);
+        Parallel.ForEach(order, parallel, r => fits[r] = FitOnce(x, options, r, max, missing, cancellationToken));
 
         // Accumulate in run order so that the consensus does not depend on which run finished first.
         int n = x.Rows;

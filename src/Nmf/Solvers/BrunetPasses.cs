@@ -46,16 +46,18 @@ internal readonly struct Rank4 : IRank
 /// orientation (X samples x features, W = H_Rᵀ, H = W_Rᵀ) R updates W first, W[s, c] ← W[s, c] Σⱼ H[c, j] X[s, j] /
 /// (WH)[s, j] / Σⱼ H[c, j], then H with the new W, H[c, j] ← H[c, j] Σₛ W[s, c] X[s, j] / (WH)[s, j] / Σₛ W[s, c].
 /// Row s of the new W needs only row s of X and the old H, and its terms of the H numerator need only that new row
-/// and the old H; so X is read block of rows by block of rows: the W update of each row of the block, then the
-/// block's terms of the H numerator, while the block of X is still in the L2 cache. Only the order in which the
-/// H numerator is summed over samples is that of the plain rule (ascending s); the other sums are split over two
-/// vector accumulators, so results equal the plain rule's up to rounding.
+/// and the old H; so X is read block of rows by block of rows: the W update of the block's rows (four at a time,
+/// sharing each vector of H), then the block's terms of the H numerator, while the block of X is still in the L2
+/// cache. The H numerator is summed over samples in ascending order, as in the plain rule, whatever the blocks;
+/// the sums over features are split over vector lanes, so results equal the plain rule's up to rounding.
 /// </summary>
 /// <remarks>
 /// The quotients X / WH are formed a vector at a time and consumed at once, never stored; the H numerator
 /// (k x m) is the only array written besides W and H. The cost is two divisions and 4k multiply-adds per entry of
-/// X, as in the plain rule; reading X once instead of twice is what is saved, with the components held in
-/// registers for k ≤ <see cref="MaxRank"/>.
+/// X, as in the plain rule (the divisions bound it in double precision); reading X once instead of twice and H
+/// once per four samples is what is saved, with the components held in registers for k ≤ <see cref="MaxRank"/>.
+/// Every step of an iteration runs in code optimised at first call: a consensus is many short fits, and tier-0
+/// code would run a good part of the first ones.
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPointIeee754<T>
