@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Nmf.Kernels;
 
@@ -187,6 +188,13 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
 
                     T* fSource = Gather(f0, _fRow, _fComp, i0, count, fb, fLength);
                     T* rSource = Gather(r0, _rRow, _rComp, i0, count, rb, rLength);
+                    if (b + 1 < b1)
+                    {
+                        // The next block's rows are fetched while this one is swept (row-major rows are contiguous).
+                        Prefetch(f0, _fRow, _fComp, i0 + lanes, fLength);
+                        Prefetch(r0, _rRow, _rComp, i0 + lanes, rLength);
+                    }
+
                     SweepBlock(fSource, fSource == fb ? lanes : _fComp, rSource, rSource == rb ? lanes : _rComp, gram, ref violation, ref change);
                     if (fSource == fb)
                     {
@@ -197,6 +205,22 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
 
             _violations[part] = TS.Sum(violation);
             _changes[part] = double.CreateChecked(TS.Sum(change));
+        }
+
+        /// <summary>Asks for the cache lines of rows i0..i0+lanes−1 when they are contiguous (component stride 1).</summary>
+        private void Prefetch(T* source, int row, int comp, int i0, long length)
+        {
+            if (!Sse.IsSupported || comp != 1 || row < _k)
+            {
+                return;
+            }
+
+            long start = (long)i0 * row, end = Math.Min(length, (long)(i0 + Lanes) * row);
+            byte* p = (byte*)(source + start), stop = (byte*)(source + end);
+            for (; p < stop; p += 64)
+            {
+                Sse.Prefetch0(p);
+            }
         }
 
         /// <summary>
