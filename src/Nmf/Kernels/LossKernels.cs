@@ -103,6 +103,7 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
     }
 
     /// <summary>Σ (x_j − y_j)², the difference taken in T and squared and summed in double-backed segments.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SquaredDistance(ReadOnlySpan<T> x, ReadOnlySpan<T> y, SimdPath path)
     {
         fixed (T* px = x, py = y)
@@ -179,7 +180,8 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
     /// <param name="wh">WH at the same entries.</param>
     /// <param name="seed">Empty terms; every part starts from a copy.</param>
     /// <param name="threads">Threads to use; 0 = every core.</param>
-    public static TTerms OverPairs<TTerms>(T[] x, T[] wh, TTerms seed, int threads)
+    /// <param name="path">The vector path passed on to the terms.</param>
+    public static TTerms OverPairs<TTerms>(T[] x, T[] wh, TTerms seed, int threads, SimdPath path)
         where TTerms : struct, IRowTerms<T, TTerms>
     {
         int parts = (x.Length + ChunkElements - 1) / ChunkElements;
@@ -192,6 +194,7 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
         job.X = x;
         job.WH = wh;
         job.Seed = seed;
+        job.Path = path;
         try
         {
             KernelThreads.Run(job, parts, threads);
@@ -207,6 +210,111 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
         {
             job.X = job.WH = [];
         }
+    }
+
+    /// <summary>
+    /// The Kullback-Leibler terms of scikit-learn's <c>_beta_divergence</c> over one run of entries: Σ x·log(x / wh)
+    /// and Σ x over the entries with x &gt; <paramref name="epsilon"/>, with wh = 0 read as <paramref name="epsilon"/>.
+    /// A skipped entry gets ratio 1, whose logarithm is 0. Summed in T per segment, then in double.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static (double XLogRatio, double XSum) KullbackLeiblerTerms(ReadOnlySpan<T> x, ReadOnlySpan<T> wh, T epsilon)
+    {
+        double xLogRatio = 0, xSum = 0;
+        int v = Vector<T>.Count;
+        Vector<T> eps = new(epsilon);
+        for (int s = 0; s < x.Length; s += SegmentElements)
+        {
+            int end = Math.Min(x.Length, s + SegmentElements), j = s;
+            Vector<T> accLog = Vector<T>.Zero, accX = Vector<T>.Zero;
+            for (; j <= end - v; j += v)
+            {
+                var xv = new Vector<T>(x[j..]);
+                var mask = Vector.GreaterThan(xv, eps);
+                var kept = Vector.ConditionalSelect(mask, xv, Vector<T>.Zero);
+                accLog += kept * Log(Ratio(xv, new Vector<T>(wh[j..]), mask, eps));
+                accX += kept;
+            }
+
+            T sumLog = Vector.Sum(accLog), sumX = Vector.Sum(accX);
+            for (; j < end; j++)
+            {
+                if (x[j] > epsilon)
+                {
+                    sumLog += x[j] * T.Log(x[j] / (wh[j] == T.Zero ? epsilon : wh[j]));
+                    sumX += x[j];
+                }
+            }
+
+            xLogRatio += double.CreateTruncating(sumLog);
+            xSum += double.CreateTruncating(sumX);
+        }
+
+        return (xLogRatio, xSum);
+    }
+
+    /// <summary>
+    /// The Itakura-Saito terms over one run of entries: Σ x / wh and Σ log(x / wh) over the entries with
+    /// x &gt; <paramref name="epsilon"/>, with wh = 0 read as <paramref name="epsilon"/> (as <see cref="KullbackLeiblerTerms"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static (double RatioSum, double LogRatioSum) ItakuraSaitoTerms(ReadOnlySpan<T> x, ReadOnlySpan<T> wh, T epsilon)
+    {
+        double ratioSum = 0, logSum = 0;
+        int v = Vector<T>.Count;
+        Vector<T> eps = new(epsilon);
+        for (int s = 0; s < x.Length; s += SegmentElements)
+        {
+            int end = Math.Min(x.Length, s + SegmentElements), j = s;
+            Vector<T> accRatio = Vector<T>.Zero, accLog = Vector<T>.Zero;
+            for (; j <= end - v; j += v)
+            {
+                var xv = new Vector<T>(x[j..]);
+                var mask = Vector.GreaterThan(xv, eps);
+                var q = Ratio(xv, new Vector<T>(wh[j..]), mask, eps);
+                accRatio += Vector.ConditionalSelect(mask, q, Vector<T>.Zero);
+                accLog += Log(q);
+            }
+
+            T sumRatio = Vector.Sum(accRatio), sumLog = Vector.Sum(accLog);
+            for (; j < end; j++)
+            {
+                if (x[j] > epsilon)
+                {
+                    T q = x[j] / (wh[j] == T.Zero ? epsilon : wh[j]);
+                    sumRatio += q;
+                    sumLog += T.Log(q);
+                }
+            }
+
+            ratioSum += double.CreateTruncating(sumRatio);
+            logSum += double.CreateTruncating(sumLog);
+        }
+
+        return (ratioSum, logSum);
+    }
+
+    /// <summary>x / (wh = 0 ? ε : wh) in the lanes of <paramref name="mask"/>, 1 elsewhere.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Ratio(Vector<T> x, Vector<T> wh, Vector<T> mask, Vector<T> eps)
+    {
+        wh = Vector.ConditionalSelect(Vector.Equals(wh, Vector<T>.Zero), eps, wh);
+        return Vector.ConditionalSelect(mask, x / wh, Vector<T>.One);
+    }
+
+    /// <summary>
+    /// Lane-wise natural logarithm with the runtime's vector Log, inlined into the caller (a separately compiled
+    /// log would start unoptimised under tiered compilation, which costs a one-off pass like this several-fold).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Log(Vector<T> v)
+    {
+        if (typeof(T) == typeof(double))
+        {
+            return Vector.Log(Vector.As<T, double>(v)).As<double, T>();
+        }
+
+        return Vector.Log(Vector.As<T, float>(v)).As<float, T>();
     }
 
     private static double SumSquaresScalar(T* x, T* y, int n)
@@ -292,6 +400,8 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
         public int Length;
         public SimdPath Path;
 
+        // Optimised at first call: a fit runs this pass once, too few calls for tiered compilation to promote it.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunPart(int part)
         {
             long start = (long)part * ChunkElements;
@@ -318,13 +428,16 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
         public T[] X = [];
         public T[] WH = [];
         public TTerms Seed;
+        public SimdPath Path;
 
+        // Optimised at first call: a fit runs this pass once, too few calls for tiered compilation to promote it.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunPart(int part)
         {
             int start = part * ChunkElements;
             int count = Math.Min(ChunkElements, X.Length - start);
             var terms = Seed;
-            terms.Add(X.AsSpan(start, count), WH.AsSpan(start, count), SimdSelect.Path);
+            terms.Add(X.AsSpan(start, count), WH.AsSpan(start, count), Path);
             Partials[part] = terms;
         }
     }
@@ -348,6 +461,8 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
         public int TileCols;
         public SimdPath Path;
 
+        // Optimised at first call: a fit runs this pass once, too few calls for tiered compilation to promote it.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunPart(int part)
         {
             var w = W!;

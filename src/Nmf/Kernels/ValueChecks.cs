@@ -106,6 +106,9 @@ internal static unsafe class ValueChecks<T> where T : unmanaged, IFloatingPointI
         _ => ScanScalar(new ReadOnlySpan<T>(p, n)),
     };
 
+    // Optimised at first call: a fit validates once, so tiered compilation would otherwise run the first
+    // chunks through unoptimised (non-inlined) vector code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ValueFlags ScanRange<TV, TS>(T* p, int n)
         where TV : struct
         where TS : ISimd<T, TV>
@@ -182,6 +185,7 @@ internal static unsafe class ValueChecks<T> where T : unmanaged, IFloatingPointI
         public SimdPath Path;
         public int Flags;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunPart(int part)
         {
             long start = (long)part * ChunkElements;

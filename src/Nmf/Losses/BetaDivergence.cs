@@ -194,7 +194,7 @@ public static class BetaDivergence
         var sums = new Sums<T>(beta, storedOnly: true);
         if (vectorized)
         {
-            sums = LossKernels<T>.OverPairs(x.Values, sampled, sums, threads);
+            sums = LossKernels<T>.OverPairs(x.Values, sampled, sums, threads, path);
         }
         else
         {
@@ -281,6 +281,7 @@ public static class BetaDivergence
         public readonly bool NeedsProductPower => _beta != KullbackLeibler && _beta != ItakuraSaito;
 
         /// <inheritdoc />
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Add(ReadOnlySpan<T> x, ReadOnlySpan<T> wh, SimdPath path)
         {
             if (x.IsEmpty)
@@ -288,6 +289,25 @@ public static class BetaDivergence
                 foreach (T v in wh)
                 {
                     AddProductPower(v);
+                }
+
+                return;
+            }
+
+            if (LossKernels<T>.Vectorized(path) && !NeedsProductPower)
+            {
+                // KL and IS: the divisions and logarithms of a whole segment at once (no (WH)^β term).
+                if (_beta == KullbackLeibler)
+                {
+                    var (xLogDiv, xSum) = LossKernels<T>.KullbackLeiblerTerms(x, wh, NumericGuards<T>.Epsilon);
+                    _xLogDiv += xLogDiv;
+                    _xSum += xSum;
+                }
+                else
+                {
+                    var (div, logDiv) = LossKernels<T>.ItakuraSaitoTerms(x, wh, NumericGuards<T>.Epsilon);
+                    _div += div;
+                    _logDiv += logDiv;
                 }
 
                 return;

@@ -97,7 +97,7 @@ public class LossKernelsTests
             var x = CsrMatrix<T>.FromDense(dense);
             var w = Random<T>(rows, k, rng, 0.1);
             var h = Random<T>(k, cols, rng, 0.1);
-            foreach (double beta in new[] { 2.0, 1.0, 1.5 })
+            foreach (double beta in new[] { 2.0, 1.0, 0.0, 1.5 })
             {
                 string at = $"CSR {typeof(T).Name} {path} {rows}x{cols} beta={beta}";
                 double expected = BetaDivergence.ComputeOnPath(x, w, h, beta, 1, SimdPath.Scalar);
