@@ -18,6 +18,9 @@ public sealed record DistributedFitOptions
     /// <summary>Receives one line per event worth telling (a resume).</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>Also log one line per checkpoint ("checkpoint at iteration N."), for the logs of long fits.</summary>
+    public bool LogCheckpoints { get; init; }
+
     /// <summary>Called after each completed iteration (tests use it to stop a silo mid-fit).</summary>
     internal Func<int, Task>? AfterIteration { get; init; }
 }
@@ -115,7 +118,7 @@ public static class DistributedNmf
             throw new ArgumentException($"init {options.Init.ToString().ToLowerInvariant()} needs all of X in one place; the distributed fit starts from random or custom factors.", nameof(options));
         }
 
-        var driver = new BlockParallelNmf<T>(options, fit.CheckpointInterval, fit.MaxResumes, fit.Log, fit.AfterIteration);
+        var driver = new BlockParallelNmf<T>(options, fit.CheckpointInterval, fit.MaxResumes, fit.Log, fit.AfterIteration, fit.LogCheckpoints);
         string fitId = Guid.NewGuid().ToString("N");
         var rowBlocks = await OrleansRowBlocks<T>.LoadAsync(grains, fitId, blocks, k, cancellationToken).ConfigureAwait(false);
         try
