@@ -60,8 +60,11 @@ fi
 # --- P2 sparse, k = 20 ---
 run p2_ours_cd "$ours fit $P2 -k 20 --iters $it_cd --solver cd"
 run p2_ours_mu "$ours fit $P2 -k 20 --iters $it_mu --solver mu"
+run p2_ours_cd32 "$ours fit $P2 -k 20 --iters $it_cd --solver cd --dtype float32"
+run p2_ours_cd64_t1 "$ours fit $P2 -k 20 --iters $it_cd --solver cd --threads 1"
 if [ $have_sk = 1 ]; then
   run p2_sk_cd "$sk $P2 -k 20 --iters $it_cd --solver cd"
+  run p2_sk_cd32 "$sk $P2 -k 20 --iters $it_cd --solver cd --dtype float32"
   run p2_sk_mu "$sk $P2 -k 20 --iters $it_mu --solver mu"
 fi
 [ $have_rc = 1 ] && run p2_rcppml "$rc $P2 20 $it_cd 2"
@@ -99,6 +102,12 @@ section=$(mktemp)
   echo "| P1 time to rel_err ≤ 0.0850, float64 | hals $(s "$a") (iteration $(field p1_ours_hals reached_at_iter)) | sklearn cd $it_sk_target iterations $(s "$b") | $(ratio "$b" "$a") | ≤ 0.085 | $(field p1_sk_cd_target rel_err) | ≥ 8x |"
   a=$(field p2_ours_cd per_iter_ms); b=$(field p2_sk_cd per_iter_ms)
   echo "| P2 per iteration, sparse, cd | $(ms "$a") | sklearn cd $(ms "$b") | $(ratio "$b" "$a") | $(field p2_ours_cd rel_err) | $(field p2_sk_cd rel_err) | ≥ 7x |"
+  a=$(field p2_ours_cd32 per_iter_ms); b=$(field p2_sk_cd per_iter_ms)
+  echo "| P2 per iteration, sparse, cd, float32 | $(ms "$a") | sklearn cd float64 $(ms "$b") | $(ratio "$b" "$a") | $(field p2_ours_cd32 rel_err) | $(field p2_sk_cd rel_err) | (context) |"
+  a=$(field p2_ours_cd32 per_iter_ms); b=$(field p2_sk_cd32 per_iter_ms)
+  echo "| P2 per iteration, sparse, cd, both float32 | $(ms "$a") | sklearn cd float32 $(ms "$b") | $(ratio "$b" "$a") | $(field p2_ours_cd32 rel_err) | $(field p2_sk_cd32 rel_err) | (context) |"
+  a=$(field p2_ours_cd per_iter_ms); b=$(field p2_ours_cd64_t1 per_iter_ms)
+  echo "| P2 cd, 2 threads vs 1 | $(ms "$a") | 1 thread $(ms "$b") | $(ratio "$b" "$a") | | | (context) |"
   a=$(field p2_ours_mu per_iter_ms); b=$(field p2_sk_mu per_iter_ms)
   echo "| P2 per iteration, sparse, mu | $(ms "$a") | sklearn mu $(ms "$b") | $(ratio "$b" "$a") | $(field p2_ours_mu rel_err) | $(field p2_sk_mu rel_err) | (context) |"
   a=$(field p2_ours_cd per_iter_ms); b=$(field p2_rcppml per_iter_ms)

@@ -9,6 +9,13 @@ if (args.Length > 0 && args[0] == "time")
     return;
 }
 
+// "fixed MATRIX [-k K] [--threads T] [--reps R]": the pieces of a fit's cost that do not depend on the iterations.
+if (args.Length > 1 && args[0] == "fixed")
+{
+    FixedCostTimer.Run(args[1..]);
+    return;
+}
+
 // "fit MATRIX [options]": one timed fit, printed like the peer scripts (see FitRunner).
 if (args.Length > 1 && args[0] == "fit")
 {

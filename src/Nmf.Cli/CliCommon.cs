@@ -50,10 +50,16 @@ internal static class CliRuntime
     }
 
     /// <summary>Parses the command line, runs the verb, and maps every outcome to an exit code and at most one line on
-    /// stderr (a stack trace only for internal errors, and only with NMF_DEBUG set).</summary>
-    public static int Run(RootCommand root, string[] args)
+    /// stderr (a stack trace only for internal errors, and only with NMF_DEBUG set). No arguments at all print the help
+    /// on stdout and exit 0, as <c>--help</c> does: nothing was asked that could fail.</summary>
+    public static int Run(Command root, string[] args)
     {
         HookCtrlC();
+        if (args.Length == 0)
+        {
+            args = ["--help"];
+        }
+
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -144,6 +150,7 @@ internal sealed class InputFlags
         {
             HasHeader = Pick(parsed, _header, _noHeader, "--header", "--no-header"),
             HasRowNames = Pick(parsed, _rowNames, _noRowNames, "--row-names", "--no-row-names"),
+            CancellationToken = CliRuntime.Cancellation, // Ctrl-C stops a long read, not only the fit after it
         };
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -33,13 +34,14 @@ internal static class ImagesCommand
         var encodingSparseness = new Option<double?>("--encoding-sparseness") { Description = "snmf: Hoyer sparseness of every component's encodings, 0..1 (default: unconstrained)." };
         var show = new Option<int>("--show") { Description = "Images drawn in reconstruction.png.", DefaultValueFactory = _ => 10 };
         var threads = CommonOptions.Threads();
+        var dtype = CommonOptions.Dtype();
         var json = CommonOptions.Json();
         var quiet = CommonOptions.Quiet();
         var inputFlags = new InputFlags();
 
         var command = new Command("images", "Parts of images: NMF (or PCA, Local NMF, sparse NMF) of grey images, with pictures of the basis and the reconstructions.");
         command.Arguments.Add(input);
-        foreach (Option o in new Option[] { k, output, shape, size, method, compare, solver, seed, maxIter, tol, basisSparseness, encodingSparseness, show, threads, json, quiet })
+        foreach (Option o in new Option[] { k, output, shape, size, method, compare, solver, seed, maxIter, tol, basisSparseness, encodingSparseness, show, threads, dtype, json, quiet })
         {
             command.Options.Add(o);
         }
@@ -83,33 +85,49 @@ internal static class ImagesCommand
             }
 
             string? sizeText = parsed.GetValue(size), shapeText = parsed.GetValue(shape);
-            ImageSize? resize = sizeText is null ? null : ImageSize.ParseWidthByHeight(sizeText, "--size");
-            ImageSize? shapeGiven = shapeText is null ? null : ImageSize.ParseHeightByWidth(shapeText, "--shape");
-            using var outputDirectory = OutputDirectory.Prepare(parsed.GetValue(output)!, "--output");
-            var images = ReadImages(parsed.GetValue(input)!, shapeGiven, resize, inputFlags.ToReadOptions(parsed));
-
-            var models = new List<ImageModel<double>> { ImageModel<double>.Fit(images.Pixels, options, CliRuntime.Cancellation) };
-            if (compareWith is not null && primary != ImageMethod.Pca)
-            {
-                models.Add(ImageModel<double>.Fit(images.Pixels, options with { Method = ImageMethod.Pca }, CliRuntime.Cancellation));
-            }
-
-            var report = Report(parsed.GetValue(input)!, images, options, models);
-            Stage(outputDirectory, images, models, Math.Min(showCount, images.Count), report);
-            outputDirectory.Commit();
-
-            if (parsed.GetValue(json))
-            {
-                Console.Out.WriteLine(report.ToJsonString(CliJson.Options));
-            }
-            else if (!parsed.GetValue(quiet))
-            {
-                Console.Out.Write(Table(images, models, outputDirectory.Path));
-            }
-
-            return ExitCodes.Ok;
+            var request = new ImagesRequest(
+                parsed.GetValue(input)!,
+                parsed.GetValue(output)!,
+                shapeText is null ? null : ImageSize.ParseHeightByWidth(shapeText, "--shape"),
+                sizeText is null ? null : ImageSize.ParseWidthByHeight(sizeText, "--size"),
+                inputFlags.ToReadOptions(parsed),
+                options,
+                compareWith is not null && primary != ImageMethod.Pca,
+                showCount,
+                parsed.GetValue(json),
+                parsed.GetValue(quiet));
+            return CommonOptions.IsFloat32(parsed.GetValue(dtype)!) ? Run<float>(request) : Run<double>(request);
         });
         return command;
+    }
+
+    /// <summary>Reads the images in <typeparamref name="T"/> (<c>--dtype</c>), fits, writes the pictures and files.</summary>
+    private static int Run<T>(ImagesRequest request) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        using var outputDirectory = OutputDirectory.Prepare(request.Output, "--output");
+        var images = ReadImages<T>(request.Input, request.Shape, request.Resize, request.ReadOptions);
+
+        var models = new List<ImageModel<T>> { ImageModel<T>.Fit(images.Pixels, request.Options, CliRuntime.Cancellation) };
+        if (request.ComparePca)
+        {
+            models.Add(ImageModel<T>.Fit(images.Pixels, request.Options with { Method = ImageMethod.Pca }, CliRuntime.Cancellation));
+        }
+
+        var report = Report(request.Input, images, request.Options, models);
+        Stage(outputDirectory, images, models, Math.Min(request.Show, images.Count), report);
+        CliRuntime.Cancellation.ThrowIfCancellationRequested();
+        outputDirectory.Commit();
+
+        if (request.Json)
+        {
+            Console.Out.WriteLine(report.ToJsonString(CliJson.Options));
+        }
+        else if (!request.Quiet)
+        {
+            Console.Out.Write(Table(images, models, outputDirectory.Path));
+        }
+
+        return ExitCodes.Ok;
     }
 
     /// <summary>nmf, pca, lnmf or snmf.</summary>
@@ -123,7 +141,8 @@ internal static class ImagesCommand
     };
 
     /// <summary>A folder or image file through the image reader; anything else through the matrix reader with --shape.</summary>
-    private static ImageSet<double> ReadImages(string path, ImageSize? shape, ImageSize? resize, MatrixReadOptions readOptions)
+    private static ImageSet<T> ReadImages<T>(string path, ImageSize? shape, ImageSize? resize, MatrixReadOptions readOptions)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (Directory.Exists(path))
         {
@@ -132,18 +151,18 @@ internal static class ImagesCommand
                 throw new CliUsageException("--shape applies to a matrix file of flattened images; a folder's images have their own size (use --size WxH to resize).");
             }
 
-            return ImageReader.ReadFolder<double>(path, resize);
+            return ImageReader.ReadFolder<T>(path, resize);
         }
 
         if (ImageReader.IsImageFile(path))
         {
-            return ImageReader.ReadFiles<double>([path], resize);
+            return ImageReader.ReadFiles<T>([path], resize);
         }
 
-        var named = MatrixReader.Read<double>(path, readOptions);
-        var matrix = named.Matrix as DenseMatrix<double> ?? ((CsrMatrix<double>)named.Matrix).ToDense();
+        var named = MatrixReader.Read<T>(path, readOptions);
+        var matrix = named.Matrix as DenseMatrix<T> ?? ((CsrMatrix<T>)named.Matrix).ToDense();
         ImageSize given = shape ?? SquareShape(matrix.Cols, path);
-        var set = new ImageSet<double>(matrix, given, named.RowNames);
+        var set = new ImageSet<T>(matrix, given, named.RowNames);
         return resize is { } r && r != given ? set.Resized(r) : set;
     }
 
@@ -158,7 +177,8 @@ internal static class ImagesCommand
         return new ImageSize(side, side);
     }
 
-    private static JsonObject Report(string input, ImageSet<double> images, ImageModelOptions options, List<ImageModel<double>> models)
+    private static JsonObject Report<T>(string input, ImageSet<T> images, ImageModelOptions options, List<ImageModel<T>> models)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var list = new JsonArray();
         foreach (var m in models)
@@ -194,6 +214,7 @@ internal static class ImagesCommand
             ["height"] = images.Size.Height,
             ["width"] = images.Size.Width,
             ["n_components"] = options.NComponents,
+            ["dtype"] = typeof(T) == typeof(float) ? "float32" : "float64",
             ["seed"] = options.RandomState,
             ["sparseness"] = "Hoyer (2004): mean over basis images (rows of H) and over components' encodings (columns of W)",
             ["explained_variance_definition"] = "1 - ||X - reconstruction||^2 / ||X - column means||^2",
@@ -201,16 +222,17 @@ internal static class ImagesCommand
         };
     }
 
-    private static void Stage(OutputDirectory directory, ImageSet<double> images, List<ImageModel<double>> models, int show, JsonObject report)
+    private static void Stage<T>(OutputDirectory directory, ImageSet<T> images, List<ImageModel<T>> models, int show, JsonObject report)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var primary = models[0];
         var basis = Montage.SideBySide(models.Select(m => Montage.WithTitle(Montage.Basis(m.Components, images.Size, m.Signed), MethodName(m.Method))).ToList());
         directory.Stage("components.png", s => PngWriter.Write(s, basis));
 
         var originals = images.Pixels.SliceRows(0, show);
-        var bands = new List<DenseMatrix<double>> { originals };
+        var bands = new List<DenseMatrix<T>> { originals };
         bands.AddRange(models.Select(m => m.Reconstruction.SliceRows(0, show)));
-        double lo = originals.Data.Min(), hi = originals.Data.Max();
+        double lo = double.CreateChecked(originals.Data.Min()), hi = double.CreateChecked(originals.Data.Max());
         var labels = new List<string> { "original" };
         labels.AddRange(models.Select(m => MethodName(m.Method)));
         var reconstruction = Montage.WithRowLabels(Montage.Bands(bands, images.Size, show, lo, hi), labels, images.Size);
@@ -233,7 +255,8 @@ internal static class ImagesCommand
         });
     }
 
-    private static string Table(ImageSet<double> images, List<ImageModel<double>> models, string folder)
+    private static string Table<T>(ImageSet<T> images, List<ImageModel<T>> models, string folder)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
@@ -249,4 +272,7 @@ internal static class ImagesCommand
     }
 
     private static string MethodName(ImageMethod method) => method.ToString().ToLowerInvariant();
+
+    private sealed record ImagesRequest(string Input, string Output, ImageSize? Shape, ImageSize? Resize, MatrixReadOptions ReadOptions,
+        ImageModelOptions Options, bool ComparePca, int Show, bool Json, bool Quiet);
 }

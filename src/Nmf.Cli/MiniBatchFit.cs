@@ -89,7 +89,7 @@ internal sealed class MiniBatchFlags
         IMatrix<T>? inMemory = null;
         if (streamed)
         {
-            source = new CsvRowBatches<T>(input);
+            source = new CsvRowBatches<T>(input, readOptions);
         }
         else
         {
@@ -132,6 +132,45 @@ internal sealed class MiniBatchFlags
             $"{model.NIter} passes, {model.NSteps} mini-batches in {model.Seconds:F2} s; reconstruction error {model.ReconstructionError:G6}",
             $"wrote {outDir.PathOf("W.csv")}, {outDir.PathOf("H.csv")}, {outDir.PathOf(ModelFile.FileName)} (and the running sums for nmf update)");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The options of a saved mini-batch model: the fit's common parameters and its <c>minibatch</c> object.</summary>
+    public static MiniBatchNmfOptions OptionsOf(NmfOptions common, JsonObject mb) => new()
+    {
+        NComponents = common.NComponents,
+        Init = common.Init,
+        BatchSize = mb["batch_size"]!.GetValue<int>(),
+        BetaLoss = common.BetaLoss,
+        Tol = common.Tol,
+        MaxNoImprovement = mb["max_no_improvement"]?.GetValue<int>(),
+        MaxIter = common.MaxIter,
+        AlphaW = common.AlphaW,
+        AlphaH = common.AlphaH,
+        L1Ratio = common.L1Ratio,
+        ForgetFactor = mb["forget_factor"]!.GetValue<double>(),
+        FreshRestarts = mb["fresh_restarts"]!.GetValue<bool>(),
+        FreshRestartsMaxIter = mb["fresh_restarts_max_iter"]!.GetValue<int>(),
+        TransformMaxIter = mb["transform_max_iter"]?.GetValue<int>(),
+        RandomState = common.RandomState,
+        Threads = common.Threads,
+    };
+
+    /// <summary>
+    /// W for new rows from a saved model when it is a mini-batch one, as scikit-learn's <c>MiniBatchNMF.transform</c>
+    /// computes it (<c>_solve_W</c>: multiplicative updates of W from sqrt(mean(X) / k) with H fixed, stopped by the
+    /// relative change of W against tol or after transform_max_iter, which defaults to max_iter); null for a model
+    /// fitted by the batch estimator, whose transform differs (its solver's own stopping rule).
+    /// </summary>
+    public static DenseMatrix<T>? Transform<T>(JsonObject model, NmfOptions common, DenseMatrix<T> components, IMatrix<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (model["minibatch"] is not JsonObject mb)
+        {
+            return null;
+        }
+
+        using var restored = MiniBatchNmf<T>.FromComponents(OptionsOf(common, mb), components);
+        return restored.Transform(x);
     }
 
     /// <summary>Stages H's running sums (the state partial fits continue from).</summary>

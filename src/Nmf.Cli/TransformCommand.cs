@@ -68,8 +68,8 @@ internal static class TransformCommand
         }
 
         long start = Stopwatch.GetTimestamp();
-        var estimator = NmfEstimator<T>.FromComponents(saved.Options, components);
-        var w = estimator.Transform(x);
+        var w = MiniBatchFlags.Transform(saved.Model, saved.Options, components, x) // a mini-batch model: MiniBatchNMF.transform
+            ?? NmfEstimator<T>.FromComponents(saved.Options, components).Transform(x);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         CliRuntime.Cancellation.ThrowIfCancellationRequested();
         double relErr = Residual.RelativeFrobenius(x, w, components);

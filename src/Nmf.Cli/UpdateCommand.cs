@@ -10,9 +10,18 @@ namespace Nmf.Cli;
 /// <c>nmf fit --minibatch</c> (its H and running sums). The new rows are taken in mini-batches of the model's
 /// batch size, one <c>partial_fit</c> each, streamed for CSV/TSV. The model folder is updated in place (all or
 /// nothing) unless <c>-o</c> names another folder.
+/// <para>
+/// W: the fit's W.csv (W of the rows the model was fitted on, under the old H) would no longer match the updated H,
+/// so it is removed. In its place the update writes <see cref="NewRowsW"/>: W of the new rows under the updated H,
+/// as <c>MiniBatchNMF.transform</c> gives it (one more pass over NEW, a batch at a time for streamed CSV/TSV).
+/// W of the earlier rows under the updated H is <c>nmf transform OLD.csv --model DIR</c>.
+/// </para>
 /// </summary>
 internal static class UpdateCommand
 {
+    /// <summary>W of the last update's new rows under the updated H.</summary>
+    public const string NewRowsW = "W-new.csv";
+
     public static Command Create()
     {
         var input = new Argument<string>("NEW") { Description = "New rows with the model's features (.csv, .tsv streamed; .mtx, .npy read whole; optionally .gz)." };
@@ -20,7 +29,9 @@ internal static class UpdateCommand
         var output = new Option<string?>("--output", "-o") { Description = "Write the updated model here instead of updating --model in place." };
         var json = CommonOptions.Json();
         var quiet = CommonOptions.Quiet();
-        var command = new Command("update", "Update a mini-batch model with new rows (scikit-learn's partial_fit).");
+        var command = new Command("update", $"Update a mini-batch model with new rows (scikit-learn's partial_fit). Writes the updated H and {NewRowsW} "
+            + "(W of the new rows under the updated H) and removes the fit's W.csv, which no longer matches H; "
+            + "nmf transform gives W of other rows.");
         command.Arguments.Add(input);
         command.Options.Add(model);
         command.Options.Add(output);
@@ -47,25 +58,7 @@ internal static class UpdateCommand
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var mb = saved["minibatch"]!.AsObject();
-        var options = new MiniBatchNmfOptions
-        {
-            NComponents = common.NComponents,
-            Init = common.Init,
-            BatchSize = mb["batch_size"]!.GetValue<int>(),
-            BetaLoss = common.BetaLoss,
-            Tol = common.Tol,
-            MaxNoImprovement = mb["max_no_improvement"]?.GetValue<int>(),
-            MaxIter = common.MaxIter,
-            AlphaW = common.AlphaW,
-            AlphaH = common.AlphaH,
-            L1Ratio = common.L1Ratio,
-            ForgetFactor = mb["forget_factor"]!.GetValue<double>(),
-            FreshRestarts = mb["fresh_restarts"]!.GetValue<bool>(),
-            FreshRestartsMaxIter = mb["fresh_restarts_max_iter"]!.GetValue<int>(),
-            TransformMaxIter = mb["transform_max_iter"]?.GetValue<int>(),
-            RandomState = common.RandomState,
-            Threads = common.Threads,
-        };
+        var options = MiniBatchFlags.OptionsOf(common, mb);
         int k = options.NComponents;
         var h = ReadSaved(modelDir, "H.csv");
         var numerator = ReadSaved(modelDir, MiniBatchFlags.NumeratorFile);
@@ -75,7 +68,9 @@ internal static class UpdateCommand
 
         using var outDir = OutputDirectory.Prepare(output, "-o");
         bool streamed = MiniBatchFlags.IsDelimited(input);
-        IRowBatchSource<T> source = streamed ? new CsvRowBatches<T>(input) : new MatrixRowBatches<T>(MatrixReader.Read<T>(input).Matrix);
+        var readOptions = new MatrixReadOptions { CancellationToken = CliRuntime.Cancellation };
+        IMatrix<T>? inMemory = streamed ? null : MatrixReader.Read<T>(input, readOptions).Matrix;
+        IRowBatchSource<T> source = inMemory is null ? new CsvRowBatches<T>(input, readOptions) : new MatrixRowBatches<T>(inMemory);
         if (source.Cols != m)
         {
             throw new CliUsageException($"{input}: {source.Cols} columns, the model has {m} features.");
@@ -89,26 +84,48 @@ internal static class UpdateCommand
             steps++;
         }
 
+        // W of the new rows with the updated H fixed: all at once in memory (scikit-learn's transform of NEW), or a
+        // batch at a time when streamed (each batch stops on its own relative change of W).
+        outDir.Stage(NewRowsW, stream =>
+        {
+            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            if (inMemory is not null)
+            {
+                CsvWriter.Write(writer, model.Transform(inMemory));
+                return;
+            }
+
+            foreach (var batch in source.ReadBatches(options.BatchSize))
+            {
+                CliRuntime.Cancellation.ThrowIfCancellationRequested();
+                CsvWriter.Write(writer, model.Transform(batch));
+            }
+        });
         outDir.StageCsv("H.csv", model.Components, null, null);
         MiniBatchFlags.SaveState(outDir, model);
         var summary = (JsonObject)saved.DeepClone();
         summary["minibatch"]!["n_steps"] = model.NSteps;
         summary["n_steps"] = model.NSteps;
         var updates = summary["updates"] as JsonArray ?? [];
-        updates.Add(new JsonObject { ["path"] = input, ["n_samples"] = source.Rows, ["mini_batches"] = steps });
+        updates.Add(new JsonObject { ["path"] = input, ["n_samples"] = source.Rows, ["mini_batches"] = steps, ["W"] = NewRowsW });
         summary["updates"] = updates;
-        if (!string.Equals(Path.GetFullPath(output), Path.GetFullPath(modelDir), StringComparison.Ordinal))
-        {
-            // W of the fitted rows belongs to the old model only; the updated model carries H and its sums.
-            summary["outputs"] = new JsonObject { ["H"] = "H.csv" };
-        }
 
+        // W of the fitted rows belongs to the old H only: the updated model carries H, its sums and W of the new rows.
+        summary["outputs"] = new JsonObject { ["H"] = "H.csv", ["W_new"] = NewRowsW };
         outDir.StageText(ModelFile.FileName, ModelFile.Serialize(summary) + "\n");
         CliRuntime.Cancellation.ThrowIfCancellationRequested();
         outDir.Commit();
+        string stale = outDir.PathOf("W.csv");
+        bool removed = File.Exists(stale);
+        if (removed)
+        {
+            File.Delete(stale);
+        }
+
         MiniBatchFlags.Report(json, quiet, summary,
             $"update {outDir.Path}: {source.Rows} new rows in {steps} mini-batches; {model.NSteps} mini-batches in all",
-            $"wrote {outDir.PathOf("H.csv")}, {outDir.PathOf(ModelFile.FileName)} and the running sums");
+            $"wrote {outDir.PathOf("H.csv")}, {outDir.PathOf(NewRowsW)} (W of the new rows), {outDir.PathOf(ModelFile.FileName)} and the running sums"
+                + (removed ? $"; removed {stale} (W of the fitted rows under the old H: nmf transform recomputes it)" : string.Empty));
         return ExitCodes.Ok;
 
         DenseMatrix<T> ReadSaved(string dir, string file)

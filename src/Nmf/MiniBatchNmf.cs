@@ -123,6 +123,18 @@ public sealed class MiniBatchNmf<T> : IDisposable where T : unmanaged, IFloating
         };
     }
 
+    /// <summary>A fitted model made of its components alone, for <see cref="Transform"/> (a saved model read back).</summary>
+    internal static MiniBatchNmf<T> FromComponents(MiniBatchNmfOptions options, DenseMatrix<T> components)
+    {
+        ArgumentNullException.ThrowIfNull(components);
+        if (components.Rows != options.NComponents)
+        {
+            throw new NmfInputException($"saved model: H has {components.Rows} rows, n_components is {options.NComponents}.");
+        }
+
+        return new MiniBatchNmf<T>(options) { _components = components };
+    }
+
     /// <summary>Fits the model to X held in memory.</summary>
     /// <param name="x">Data, n samples x m features, non-negative.</param>
     /// <param name="w0">Starting W (n x k) when <see cref="MiniBatchNmfOptions.Init"/> is <see cref="NmfInit.Custom"/>.</param>

@@ -90,7 +90,8 @@ public sealed class NmfEstimator<T> where T : unmanaged, IFloatingPointIeee754<T
         var options = Options;
         var solver = SolverRegistry.Get(options.Solver);
         NmfValidation.ValidateOptions(options, solver);
-        NmfValidation.ValidateData(x, "X", options.BetaLoss);
+        int threads = KernelThreads.Resolve(options.Threads);
+        NmfValidation.ValidateData(x, "X", options.BetaLoss, threads);
         int k = options.NComponents;
         NmfValidation.ValidateInit(options.Init, k, x.Rows, x.Cols);
         int seed = options.RandomState ?? Random.Shared.Next();
@@ -98,8 +99,8 @@ public sealed class NmfEstimator<T> where T : unmanaged, IFloatingPointIeee754<T
         DenseMatrix<T> w, h;
         if (options.Init == NmfInit.Custom)
         {
-            NmfValidation.ValidateFactor(h0, "H0", k, x.Cols, "n_components x n_features");
-            NmfValidation.ValidateFactor(w0, "W0", x.Rows, k, "n_samples x n_components");
+            NmfValidation.ValidateFactor(h0, "H0", k, x.Cols, "n_components x n_features", threads);
+            NmfValidation.ValidateFactor(w0, "W0", x.Rows, k, "n_samples x n_components", threads);
             w = w0!.Clone();
             h = h0!.Clone();
         }
@@ -117,7 +118,7 @@ public sealed class NmfEstimator<T> where T : unmanaged, IFloatingPointIeee754<T
         _h = h;
         _history = history;
         NIter = nIter;
-        ReconstructionError = BetaDivergence.ReconstructionError(x, w, h, options.BetaLoss);
+        ReconstructionError = BetaDivergence.ReconstructionError(x, w, h, options.BetaLoss, threads);
         Seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         return w;
     }
@@ -135,7 +136,7 @@ public sealed class NmfEstimator<T> where T : unmanaged, IFloatingPointIeee754<T
         var h = Components;
         var options = Options;
         var solver = SolverRegistry.Get(options.Solver);
-        NmfValidation.ValidateData(x, "X", options.BetaLoss);
+        NmfValidation.ValidateData(x, "X", options.BetaLoss, KernelThreads.Resolve(options.Threads));
         if (x.Cols != h.Cols)
         {
             throw new NmfInputException($"X has {x.Cols} features, but the model was fitted on {h.Cols}.");

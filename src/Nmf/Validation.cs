@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Nmf.Kernels;
 using Nmf.Matrices;
 using Nmf.Solvers;
 
@@ -72,7 +73,11 @@ internal static class NmfValidation
     /// Checks data matrix <paramref name="name"/>: not empty, every value finite and non-negative, and no zeros
     /// when beta ≤ 0 (scikit-learn: "the solver may diverge").
     /// </summary>
-    public static void ValidateData<T>(IMatrix<T> x, string name, double beta)
+    /// <remarks>
+    /// A vector scan on up to <paramref name="threads"/> threads decides whether anything is wrong; only then does
+    /// the element-by-element scan run to name the first bad entry, so the messages are those of the plain scan.
+    /// </remarks>
+    public static void ValidateData<T>(IMatrix<T> x, string name, double beta, int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -81,8 +86,21 @@ internal static class NmfValidation
             Fail($"{name} is empty ({x.Rows} x {x.Cols}): at least one sample and one feature are needed.");
         }
 
-        CheckValues(x, name);
-        if (beta <= 0 && FirstZero(x) is (int zr, int zc))
+        ReadOnlySpan<T> values = x switch
+        {
+            DenseMatrix<T> d => d.Data,
+            CsrMatrix<T> s => s.Values,
+            _ => throw new NotSupportedException(x.GetType().Name),
+        };
+        var flags = ValueChecks<T>.Scan(values, threads);
+        if ((flags & ValueFlags.Invalid) != 0)
+        {
+            CheckValues(x, name);
+        }
+
+        // A CSR matrix with fewer stored entries than cells holds implicit zeros, whatever its values.
+        bool mayHoldZero = (flags & ValueFlags.Zero) != 0 || x.StoredCount < (long)x.Rows * x.Cols;
+        if (beta <= 0 && mayHoldZero && FirstZero(x) is (int zr, int zc))
         {
             Fail($"{name} contains a zero (first at row {zr}, column {zc}, 0-based) and beta_loss = {Format(beta)} <= 0: "
                 + "the solver may diverge; add small values to X or use a positive beta_loss.");
@@ -91,9 +109,10 @@ internal static class NmfValidation
 
     /// <summary>
     /// Checks a starting or fixed factor as scikit-learn's <c>_check_init</c> does: expected shape, finite and
-    /// non-negative values, not all zero.
+    /// non-negative values, not all zero. The values are checked as in <see cref="ValidateData"/>: a vector scan
+    /// first, the naming scan only when something is wrong.
     /// </summary>
-    public static void ValidateFactor<T>(DenseMatrix<T>? factor, string name, int rows, int cols, string shape)
+    public static void ValidateFactor<T>(DenseMatrix<T>? factor, string name, int rows, int cols, string shape, int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (factor is null)
@@ -106,18 +125,13 @@ internal static class NmfValidation
             Fail($"{name} has shape {factor.Rows} x {factor.Cols}, expected {rows} x {cols} ({shape}).");
         }
 
-        CheckValues(factor, name);
-        bool anyPositive = false;
-        foreach (T v in factor.Data)
+        var flags = ValueChecks<T>.Scan(factor.Data, threads);
+        if ((flags & ValueFlags.Invalid) != 0)
         {
-            if (v > T.Zero)
-            {
-                anyPositive = true;
-                break;
-            }
+            CheckValues(factor, name);
         }
 
-        if (!anyPositive)
+        if ((flags & ValueFlags.Positive) == 0)
         {
             Fail($"{name} is full of zeros; the updates cannot move it.");
         }

@@ -35,7 +35,10 @@ public static class ConsensusNmf
             MaxDegreeOfParallelism = options.Threads > 0 ? options.Threads : Environment.ProcessorCount,
             CancellationToken = cancellationToken,
         };
-        Parallel.For(0, runs, parallel, r => fits[r] = FitOnce(x, options, r, cancellationToken));
+        // Once for all runs: whether X has missing entries and its largest observed value (the scale of the starts).
+        bool missing = HasMissing(x);
+        T max = LargestObserved(x);
+        Parallel.For(0, runs, parallel, r => fits[r] = FitOnce(x, options, r, max, missing, cancellationToken));
 
         // Accumulate in run order so that the consensus does not depend on which run finished first.
         int n = x.Rows;
@@ -76,6 +79,10 @@ public static class ConsensusNmf
     /// <summary>Draws the start of run <paramref name="run"/>: W (n x k) then H (k x m), uniform in [0, max X].</summary>
     internal static (DenseMatrix<T> W, DenseMatrix<T> H) RandomStart<T>(DenseMatrix<T> x, int rank, long seed, int run)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => RandomStart(x, rank, seed, run, LargestObserved(x));
+
+    /// <summary>Largest entry of X that is not NaN (zero for an empty or all-missing X).</summary>
+    private static T LargestObserved<T>(DenseMatrix<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T max = T.Zero;
         foreach (T v in x.Data)
@@ -83,6 +90,13 @@ public static class ConsensusNmf
             max = T.IsNaN(v) ? max : T.Max(max, v);
         }
 
+        return max;
+    }
+
+    /// <summary><see cref="RandomStart{T}(DenseMatrix{T}, int, long, int)"/> with max X already known.</summary>
+    private static (DenseMatrix<T> W, DenseMatrix<T> H) RandomStart<T>(DenseMatrix<T> x, int rank, long seed, int run, T max)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var random = new SplitMix64(SplitMix64.Mix(unchecked((ulong)seed)) ^ SplitMix64.Mix(unchecked((ulong)run + 0x9E3779B97F4A7C15UL)));
         var w = new DenseMatrix<T>(x.Rows, rank);
         var h = new DenseMatrix<T>(rank, x.Cols);
@@ -98,12 +112,12 @@ public static class ConsensusNmf
     }
 
     private static (DenseMatrix<T> W, DenseMatrix<T> H, MultiplicativeResult Result) FitOnce<T>(DenseMatrix<T> x, ConsensusOptions options, int run,
-        CancellationToken cancellationToken)
+        T max, bool missing, CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (w, h) = RandomStart(x, options.Rank, options.Seed, run);
+        var (w, h) = RandomStart(x, options.Rank, options.Seed, run, max);
         var stopping = new MultiplicativeStopping(options.MaxIter, options.Tol, options.ConnectivityStop);
-        if (HasMissing(x))
+        if (missing)
         {
             // Missing entries: the masked updates of the method's loss (KL for brunet, Frobenius for lee and cd).
             double beta = options.Method switch

@@ -162,22 +162,36 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunPart(int part)
         {
             int b0 = (int)((long)_blocks * part / _parts), b1 = (int)((long)_blocks * (part + 1) / _parts);
-            int lanes = Lanes, k = _k;
-            var fBuffer = Scratch<T>.First(k * lanes);
-            var rBuffer = Scratch<T>.Second(k * lanes);
+            int lanes = Lanes, k = _k, v = TS.Count;
+            int padded = (k + v - 1) / v * v;
+            var fBuffer = Scratch<T>.First(padded * lanes);
+            var rBuffer = Scratch<T>.Second(padded * lanes);
             TV violation = TS.Zero, change = TS.Zero;
             fixed (T* fb = fBuffer, rb = rBuffer, f = _f, rhs = _rhs, gram = _gram)
             {
+                T* f0 = f + _fOffset, r0 = rhs + _rOffset;
+                long fLength = _f!.Length - _fOffset, rLength = _rhs!.Length - _rOffset;
                 for (int b = b0; b < b1; b++)
                 {
                     int i0 = b * lanes, count = Math.Min(lanes, _rows - i0);
-                    Gather(f + _fOffset, _fRow, _fComp, i0, count, fb);
-                    Gather(rhs + _rOffset, _rRow, _rComp, i0, count, rb);
-                    SweepBlock(fb, rb, gram, ref violation, ref change);
-                    Scatter(fb, i0, count, f + _fOffset);
+                    if (count == lanes && _fRow == 1 && _rRow == 1)
+                    {
+                        // Lane-per-row already (a column-major factor such as Hᵀ): swept where it lies.
+                        SweepBlock(f0 + i0, _fComp, r0 + i0, _rComp, gram, ref violation, ref change);
+                        continue;
+                    }
+
+                    T* fSource = Gather(f0, _fRow, _fComp, i0, count, fb, fLength);
+                    T* rSource = Gather(r0, _rRow, _rComp, i0, count, rb, rLength);
+                    SweepBlock(fSource, fSource == fb ? lanes : _fComp, rSource, rSource == rb ? lanes : _rComp, gram, ref violation, ref change);
+                    if (fSource == fb)
+                    {
+                        Scatter(fb, i0, count, f0, fLength);
+                    }
                 }
             }
 
@@ -185,13 +199,33 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
             _changes[part] = double.CreateChecked(TS.Sum(change));
         }
 
-        /// <summary>buffer[c·lanes + l] = source(i0 + l, c), zero for l ≥ count.</summary>
-        private void Gather(T* source, int row, int comp, int i0, int count, T* buffer)
+        /// <summary>
+        /// Whether the block's rows i0..i0+lanes−1 are whole row-major rows (component stride 1) that can be moved by
+        /// square tile transposes: the tiles' full-width loads of the last row stay inside the array.
+        /// </summary>
+        private bool TileMoves(int row, int comp, int i0, int count, long length)
         {
-            int lanes = Lanes, k = _k;
+            int v = TS.Count, padded = (_k + v - 1) / v * v;
+            return TS.HasTranspose && comp == 1 && count == Lanes && row >= _k
+                && ((long)(i0 + count - 1) * row) + padded <= length;
+        }
+
+        /// <summary>
+        /// buffer[c·lanes + l] = source(i0 + l, c), zero for l ≥ count; returns the buffer, or, when the rows are
+        /// already lane-per-row and complete (row stride 1), the block's own start in <paramref name="source"/>.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private T* Gather(T* source, int row, int comp, int i0, int count, T* buffer, long length)
+        {
+            int lanes = Lanes, k = _k, v = TS.Count;
             T* origin = source + ((long)i0 * row);
             if (row == 1)
             {
+                if (count == lanes)
+                {
+                    return origin;
+                }
+
                 for (int c = 0; c < k; c++)
                 {
                     T* dst = buffer + (c * lanes);
@@ -199,13 +233,27 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
                     new Span<T>(dst + count, lanes - count).Clear();
                 }
 
-                return;
+                return buffer;
+            }
+
+            if (TileMoves(row, comp, i0, count, length))
+            {
+                // Each V x V tile (V rows, V components) is read with V full-width loads and transposed in registers.
+                for (int q = 0; q < lanes; q += v)
+                {
+                    T* src = origin + ((long)q * row);
+                    for (int c0 = 0; c0 < k; c0 += v)
+                    {
+                        TS.TransposeSquare(src + c0, row, buffer + (c0 * lanes) + q, lanes, v);
+                    }
+                }
+
+                return buffer;
             }
 
             if (count == lanes)
             {
                 // Each vector of the buffer (one component, V rows) is assembled in registers and stored once.
-                int v = TS.Count;
                 for (int c = 0; c < k; c++)
                 {
                     T* src = origin + ((long)c * comp);
@@ -216,7 +264,7 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
                     }
                 }
 
-                return;
+                return buffer;
             }
 
             // Row by row, so memory is read in order (the strided writes land in the L1-resident buffer).
@@ -237,13 +285,31 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
                     buffer[(c * lanes) + l] = T.Zero;
                 }
             }
+
+            return buffer;
         }
 
-        private void Scatter(T* buffer, int i0, int count, T* f)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Scatter(T* buffer, int i0, int count, T* f, long length)
         {
-            int lanes = Lanes, k = _k, row = _fRow;
+            int lanes = Lanes, k = _k, row = _fRow, v = TS.Count;
             long comp = _fComp;
             T* origin = f + ((long)i0 * row);
+            if (TileMoves(row, _fComp, i0, count, length))
+            {
+                // The transpose back; masked stores keep the tiles past component k−1 off the next row.
+                for (int q = 0; q < lanes; q += v)
+                {
+                    T* dst = origin + ((long)q * row);
+                    for (int c0 = 0; c0 < k; c0 += v)
+                    {
+                        TS.TransposeSquare(buffer + (c0 * lanes) + q, lanes, dst + c0, row, Math.Min(v, k - c0));
+                    }
+                }
+
+                return;
+            }
+
             if (row == 1)
             {
                 for (int c = 0; c < k; c++)
@@ -265,17 +331,20 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
             }
         }
 
-        /// <summary>All components t (in order) for the block's rows; padded lanes hold zeros and stay zero.</summary>
+        /// <summary>
+        /// All components t (in order) for the block's rows; component c of F at <c>fb + c·fStride</c>, of R at
+        /// <c>rb + c·rStride</c>. Padded lanes hold zeros and stay zero.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void SweepBlock(T* fb, T* rb, T* gram, ref TV violation, ref TV change)
+        private void SweepBlock(T* fb, nint fStride, T* rb, nint rStride, T* gram, ref TV violation, ref TV change)
         {
-            int v = TS.Count, lanes = Lanes, k = _k;
+            int v = TS.Count, k = _k;
             TV l1 = TS.Broadcast(_l1), zero = TS.Zero;
             TV viol = violation, chg = change;
             foreach (int t in _order!)
             {
                 T* gt = gram + (t * k);
-                T* rt = rb + (t * lanes);
+                T* rt = rb + (t * rStride);
 
                 // grad = −(R − l1), then + G[t,c]·F[c] for c in order: a separate multiply and add per term.
                 TV g0 = TS.Subtract(zero, TS.Subtract(TS.Load(rt), l1));
@@ -283,7 +352,7 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
                 TV g2 = TS.Subtract(zero, TS.Subtract(TS.Load(rt + (2 * v)), l1));
                 TV g3 = TS.Subtract(zero, TS.Subtract(TS.Load(rt + (3 * v)), l1));
                 T* fc = fb;
-                for (int c = 0; c < k; c++, fc += lanes)
+                for (int c = 0; c < k; c++, fc += fStride)
                 {
                     TV gtc = TS.Broadcast(gt[c]);
                     g0 = TS.Add(g0, TS.Multiply(gtc, TS.Load(fc)));
@@ -293,7 +362,7 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
                 }
 
                 T hessian = gt[t];
-                T* ft = fb + (t * lanes);
+                T* ft = fb + (t * fStride);
                 Update(ft, g0, hessian, ref viol, ref chg);
                 Update(ft + v, g1, hessian, ref viol, ref chg);
                 Update(ft + (2 * v), g2, hessian, ref viol, ref chg);

@@ -6,7 +6,9 @@ namespace Nmf.Kernels;
 /// <summary>
 /// The products NMF lives on. Solvers call only these; only these know whether X is dense or sparse.
 /// Every method overwrites <c>result</c> and gives bit-identical results at any thread count
-/// (<c>threads</c>: how many threads to use, 0 = every core). Dense products run on <see cref="Gemm{T}"/>,
+/// (<c>threads</c>: how many threads to use, 0 = every core). Dense products run on <see cref="Gemm{T}"/> (Gram
+/// matrices with up to <see cref="GramProducts{T}.MaxK"/> components and a long dimension of at least
+/// <see cref="GramProducts{T}.MinLength"/> on <see cref="GramProducts{T}"/>),
 /// CSR products on <see cref="SparseProducts{T}"/>; <see cref="ReferenceProducts"/> holds the plain loops
 /// they are tested against, used where no vector instructions are available.
 /// </summary>
@@ -101,7 +103,14 @@ internal static unsafe class Products
 
         fixed (T* pa = a.Data, pr = result.Data)
         {
-            Gemm<T>.Run(a.Cols, a.Cols, a.Rows, pa, 1, a.Cols, pa, a.Cols, false, pr, result.Cols, threads, path);
+            if (a.Cols is > 0 and <= GramProducts<T>.MaxK && a.Rows >= GramProducts<T>.MinLength)
+            {
+                GramProducts<T>.Cols(pa, a.Rows, a.Cols, pr, threads, path);
+            }
+            else
+            {
+                Gemm<T>.Run(a.Cols, a.Cols, a.Rows, pa, 1, a.Cols, pa, a.Cols, false, pr, result.Cols, threads, path);
+            }
         }
     }
 
@@ -124,7 +133,14 @@ internal static unsafe class Products
 
         fixed (T* pa = a.Data, pr = result.Data)
         {
-            Gemm<T>.Run(a.Rows, a.Rows, a.Cols, pa, a.Cols, 1, pa, a.Cols, true, pr, result.Cols, threads, path);
+            if (a.Rows is > 0 and <= GramProducts<T>.MaxK && a.Cols >= GramProducts<T>.MinLength)
+            {
+                GramProducts<T>.Rows(pa, a.Rows, a.Cols, pr, threads, path);
+            }
+            else
+            {
+                Gemm<T>.Run(a.Rows, a.Rows, a.Cols, pa, a.Cols, 1, pa, a.Cols, true, pr, result.Cols, threads, path);
+            }
         }
     }
 

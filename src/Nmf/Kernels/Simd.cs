@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Nmf.Kernels;
 
@@ -64,6 +65,17 @@ internal unsafe interface ISimd<T, TV>
     /// one vector store: a vector load of many fresh scalar stores would stall on store forwarding.
     /// </summary>
     static abstract TV LoadStrided(T* source, nint stride);
+
+    /// <summary>Whether <see cref="TransposeSquare"/> runs on in-register shuffles on this machine.</summary>
+    static abstract bool HasTranspose { get; }
+
+    /// <summary>
+    /// Transposes a <see cref="Count"/> x <see cref="Count"/> tile: destination vector c (at
+    /// <c>destination + c·destinationStride</c>) gets lane r = <c>source[r·sourceStride + c]</c>. Every source row is
+    /// read with one full-width load; of each destination vector only the first <paramref name="width"/> elements
+    /// are written (masked store when fewer than <see cref="Count"/>). Only when <see cref="HasTranspose"/>.
+    /// </summary>
+    static abstract void TransposeSquare(T* source, nint sourceStride, T* destination, nint destinationStride, int width);
 }
 
 /// <summary>512-bit vectors (AVX-512).</summary>
@@ -148,6 +160,25 @@ internal readonly unsafe struct Simd512<T> : ISimd<T, Vector512<T>> where T : un
         }
 
         return Vector512.Create(lanes);
+    }
+
+    public static bool HasTranspose => Avx512F.IsSupported && (typeof(T) == typeof(double) || typeof(T) == typeof(float));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void TransposeSquare(T* source, nint sourceStride, T* destination, nint destinationStride, int width)
+    {
+        if (typeof(T) == typeof(double))
+        {
+            Transpose512.Double((double*)source, sourceStride, (double*)destination, destinationStride, width);
+        }
+        else if (typeof(T) == typeof(float))
+        {
+            Transpose512.Single((float*)source, sourceStride, (float*)destination, destinationStride, width);
+        }
+        else
+        {
+            throw new NotSupportedException(typeof(T).Name);
+        }
     }
 }
 
@@ -234,6 +265,25 @@ internal readonly unsafe struct Simd256<T> : ISimd<T, Vector256<T>> where T : un
 
         return Vector256.Create(lanes);
     }
+
+    public static bool HasTranspose => Avx.IsSupported && (typeof(T) == typeof(double) || typeof(T) == typeof(float));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void TransposeSquare(T* source, nint sourceStride, T* destination, nint destinationStride, int width)
+    {
+        if (typeof(T) == typeof(double))
+        {
+            Transpose256.Double((double*)source, sourceStride, (double*)destination, destinationStride, width);
+        }
+        else if (typeof(T) == typeof(float))
+        {
+            Transpose256.Single((float*)source, sourceStride, (float*)destination, destinationStride, width);
+        }
+        else
+        {
+            throw new NotSupportedException(typeof(T).Name);
+        }
+    }
 }
 
 /// <summary>128-bit vectors (SSE, NEON).</summary>
@@ -319,6 +369,11 @@ internal readonly unsafe struct Simd128<T> : ISimd<T, Vector128<T>> where T : un
 
         return Vector128.Create(lanes);
     }
+
+    public static bool HasTranspose => false;
+
+    public static void TransposeSquare(T* source, nint sourceStride, T* destination, nint destinationStride, int width) =>
+        throw new NotSupportedException("no 128-bit tile transpose");
 }
 
 /// <summary>Which instruction set the kernels use.</summary>

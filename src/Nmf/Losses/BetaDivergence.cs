@@ -24,15 +24,23 @@ public static class BetaDivergence
     public const double ItakuraSaito = 0.0;
 
     /// <summary>
-    /// D_β(X ‖ WH). For sparse X the Frobenius case uses ‖X‖² − 2⟨XHᵀ, W⟩ + ⟨WᵀW H, H⟩ and never forms WH;
-    /// the other cases evaluate WH only at the stored entries of X, plus a row-by-row sum of (WH)^β for general β.
+    /// D_β(X ‖ WH). For sparse X the Frobenius case uses ‖X‖² − 2⟨XHᵀ, W⟩ + ⟨WᵀW H, H⟩ and never forms WH; the
+    /// other cases evaluate WH only at the stored entries of X, plus a sum of (WH)^β over every entry for general
+    /// β. For dense X, WH is formed one cache-sized tile at a time. The work is split into parts fixed by the
+    /// shape and their sums are added in a fixed order, so the value is bit-identical at any thread count.
     /// </summary>
     /// <param name="x">The data, n x m, dense or CSR.</param>
     /// <param name="w">W, n x k.</param>
     /// <param name="h">H, k x m.</param>
     /// <param name="beta">β; any finite real.</param>
+    /// <param name="threads">Threads to use; 0 = every core.</param>
     /// <returns>The divergence (scikit-learn's <c>objective</c>).</returns>
-    public static double Compute<T>(IMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, double beta)
+    public static double Compute<T>(IMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, double beta, int threads = 1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => ComputeOnPath(x, w, h, beta, threads, SimdSelect.Path);
+
+    /// <summary>As <see cref="Compute"/>, on a chosen vector path; <see cref="SimdPath.Scalar"/> is the plain definition.</summary>
+    internal static double ComputeOnPath<T>(IMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, double beta, int threads, SimdPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -45,21 +53,30 @@ public static class BetaDivergence
 
         return x switch
         {
-            DenseMatrix<T> d => Dense(d, w, h, beta),
-            CsrMatrix<T> s => Sparse(s, w, h, beta),
+            DenseMatrix<T> d => Dense(d, w, h, beta, threads, path),
+            CsrMatrix<T> s => Sparse(s, w, h, beta, threads, path),
             _ => throw new NotSupportedException(x.GetType().Name),
         };
     }
 
     /// <summary>
-    /// scikit-learn's <c>reconstruction_err_</c>: sqrt(2 · D_β(X ‖ WH)), the Frobenius norm of X − WH for β = 2.
+    /// scikit-learn's <c>reconstruction_err_</c>: sqrt(2 · D_β(X ‖ WH)), the Frobenius norm of X − WH for β = 2, on
+    /// up to <paramref name="threads"/> threads (0 = every core), bit-identical at any thread count. For dense X
+    /// and β = 2 it is the direct ‖X − WH‖_F (never the Gram identity, which cancels catastrophically for nearly
+    /// exact fits).
     /// </summary>
-    public static double ReconstructionError<T>(IMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, double beta)
+    /// <param name="x">The data, n x m, dense or CSR.</param>
+    /// <param name="w">W, n x k.</param>
+    /// <param name="h">H, k x m.</param>
+    /// <param name="beta">β; any finite real.</param>
+    /// <param name="threads">Threads to use; 0 = every core.</param>
+    /// <returns>sqrt(2 · max(D_β, 0)).</returns>
+    public static double ReconstructionError<T>(IMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, double beta, int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => Math.Sqrt(2.0 * Math.Max(Compute(x, w, h, beta), 0.0));
+        => Math.Sqrt(2.0 * Math.Max(Compute(x, w, h, beta, threads), 0.0));
 
-    /// <summary>‖X‖_F², summed in double.</summary>
-    internal static double SquaredNorm<T>(IMatrix<T> x)
+    /// <summary>‖X‖_F², summed in double over fixed blocks in a fixed order (the same at any thread count).</summary>
+    internal static double SquaredNorm<T>(IMatrix<T> x, int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> values = x switch
@@ -68,14 +85,7 @@ public static class BetaDivergence
             CsrMatrix<T> s => s.Values,
             _ => throw new NotSupportedException(x.GetType().Name),
         };
-        double sum = 0;
-        foreach (T v in values)
-        {
-            double dv = double.CreateChecked(v);
-            sum += dv * dv;
-        }
-
-        return sum;
+        return LossKernels<T>.SquaredNorm(values, threads);
     }
 
     /// <summary>
@@ -108,12 +118,32 @@ public static class BetaDivergence
         return s;
     }
 
-    private static double Dense<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, double beta)
+    private static double Dense<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, double beta, int threads, SimdPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!LossKernels<T>.Vectorized(path))
+        {
+            return DenseReference(x, w, h, beta);
+        }
+
+        // WH is never held whole: each fixed block of rows forms its tile of WH with the GEMM kernel and sums its
+        // terms while the tile is in cache (n·m·k multiply-adds, the cost of the whole evaluation).
+        if (beta == Frobenius)
+        {
+            return LossKernels<T>.OverProduct(x, w, h, default(SquaredDistanceTerms<T>), threads, path).Sum / 2.0;
+        }
+
+        var sums = LossKernels<T>.OverProduct(x, w, h, new Sums<T>(beta, storedOnly: false), threads, path);
+        return sums.Result(w, h, (double)x.Rows * x.Cols);
+    }
+
+    /// <summary>The plain definition for dense X, one row of WH at a time (the scalar path and the tests' reference).</summary>
+    private static double DenseReference<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, double beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = x.Cols;
         var whRow = new T[m];
-        var sums = new Sums<T>(beta);
+        var sums = new Sums<T>(beta, storedOnly: false);
         double frobenius = 0;
         for (int i = 0; i < x.Rows; i++)
         {
@@ -123,8 +153,8 @@ public static class BetaDivergence
             {
                 for (int j = 0; j < m; j++)
                 {
-                    T d = xi[j] - whRow[j];
-                    frobenius += double.CreateChecked(d * d);
+                    double d = double.CreateChecked(xi[j] - whRow[j]);
+                    frobenius += d * d;
                 }
 
                 continue;
@@ -140,42 +170,51 @@ public static class BetaDivergence
         return beta == Frobenius ? frobenius / 2.0 : sums.Result(w, h, (double)x.Rows * x.Cols);
     }
 
-    private static double Sparse<T>(CsrMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, double beta)
+    private static double Sparse<T>(CsrMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, double beta, int threads, SimdPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = w.Cols;
         if (beta == Frobenius)
         {
-            double normX = SquaredNorm(x);
+            double normX = LossKernels<T>.SquaredNorm(x.Values, threads, path);
             var wtw = new DenseMatrix<T>(k, k);
             var wtwh = new DenseMatrix<T>(k, x.Cols);
             var xht = new DenseMatrix<T>(x.Rows, k);
-            Products.GramCols(w, wtw, 1);
-            Products.Multiply(wtw, h, wtwh, 1);
-            Products.XHt(x, h, xht, 1);
+            Products.GramCols(w, wtw, threads, path);
+            Products.Multiply(wtw, h, wtwh, threads, path);
+            Products.XHt(x, h, xht, threads, path);
             double normWH = Dot<T>(wtwh.Data, h.Data);
             double cross = Dot<T>(xht.Data, w.Data);
             return (normX + normWH - (2.0 * cross)) / 2.0;
         }
 
         var sampled = new T[x.Values.Length];
-        Products.Sampled(x, w, h, sampled, 1);
-        var sums = new Sums<T>(beta);
-        for (int p = 0; p < sampled.Length; p++)
+        Products.Sampled(x, w, h, sampled, threads, path);
+        bool vectorized = LossKernels<T>.Vectorized(path);
+        var sums = new Sums<T>(beta, storedOnly: true);
+        if (vectorized)
         {
-            sums.AddStored(x.Values[p], sampled[p]);
+            sums = LossKernels<T>.OverPairs(x.Values, sampled, sums, threads, path);
+        }
+        else
+        {
+            sums.Add(x.Values, sampled, path);
         }
 
         if (sums.NeedsProductPower)
         {
-            // Σ (WH)^β over every entry, zeros of X included: one row of WH at a time.
-            var whRow = new T[x.Cols];
-            for (int i = 0; i < x.Rows; i++)
+            // Σ (WH)^β over every entry, zeros of X included.
+            if (vectorized)
             {
-                RowOfProduct(w, h, i, whRow);
-                foreach (T v in whRow)
+                sums.Merge(LossKernels<T>.OverProduct(null, w, h, new Sums<T>(beta, storedOnly: true), threads, path));
+            }
+            else
+            {
+                var whRow = new T[x.Cols];
+                for (int i = 0; i < x.Rows; i++)
                 {
-                    sums.AddProductPower(v);
+                    RowOfProduct(w, h, i, whRow);
+                    sums.Add(default, whRow, path);
                 }
             }
         }
@@ -199,10 +238,23 @@ public static class BetaDivergence
         }
     }
 
+    /// <summary>Σ (x − wh)² of the Frobenius case, in double.</summary>
+    private struct SquaredDistanceTerms<T> : IRowTerms<T, SquaredDistanceTerms<T>>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public double Sum;
+
+        public void Add(ReadOnlySpan<T> x, ReadOnlySpan<T> wh, SimdPath path) => Sum += LossKernels<T>.SquaredDistance(x, wh, path);
+
+        public void Merge(in SquaredDistanceTerms<T> later) => Sum += later.Sum;
+    }
+
     /// <summary>The running sums of the non-Frobenius cases, term by term as scikit-learn forms them.</summary>
-    private struct Sums<T> where T : unmanaged, IFloatingPointIeee754<T>
+    private struct Sums<T> : IRowTerms<T, Sums<T>>
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         private readonly double _beta;
+        private readonly bool _storedOnly;
         private readonly T _betaT;
         private readonly T _betaMinusOne;
         private double _xLogDiv;     // KL: Σ x log(x / wh)
@@ -213,14 +265,75 @@ public static class BetaDivergence
         private double _xWhPow;      // general: Σ x · wh^(β−1)
         private double _whPowBeta;   // general: Σ over all entries of (WH)^β
 
-        public Sums(double beta)
+        /// <param name="beta">β.</param>
+        /// <param name="storedOnly">
+        /// Whether <see cref="Add"/> with X given adds only the stored-entry terms (sparse X, whose (WH)^β sum runs
+        /// over every entry separately) rather than those and (WH)^β (dense X).
+        /// </param>
+        public Sums(double beta, bool storedOnly)
         {
             _beta = beta;
+            _storedOnly = storedOnly;
             _betaT = T.CreateChecked(beta);
             _betaMinusOne = T.CreateChecked(beta - 1.0);
         }
 
         public readonly bool NeedsProductPower => _beta != KullbackLeibler && _beta != ItakuraSaito;
+
+        /// <inheritdoc />
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Add(ReadOnlySpan<T> x, ReadOnlySpan<T> wh, SimdPath path)
+        {
+            if (x.IsEmpty)
+            {
+                foreach (T v in wh)
+                {
+                    AddProductPower(v);
+                }
+
+                return;
+            }
+
+            if (LossKernels<T>.Vectorized(path) && !NeedsProductPower)
+            {
+                // KL and IS: the divisions and logarithms of a whole segment at once (no (WH)^β term).
+                if (_beta == KullbackLeibler)
+                {
+                    var (xLogDiv, xSum) = LossKernels<T>.KullbackLeiblerTerms(x, wh, NumericGuards<T>.Epsilon);
+                    _xLogDiv += xLogDiv;
+                    _xSum += xSum;
+                }
+                else
+                {
+                    var (div, logDiv) = LossKernels<T>.ItakuraSaitoTerms(x, wh, NumericGuards<T>.Epsilon);
+                    _div += div;
+                    _logDiv += logDiv;
+                }
+
+                return;
+            }
+
+            for (int j = 0; j < x.Length; j++)
+            {
+                AddStored(x[j], wh[j]);
+                if (!_storedOnly)
+                {
+                    AddProductPower(wh[j]);
+                }
+            }
+        }
+
+        /// <inheritdoc />
+        public void Merge(in Sums<T> later)
+        {
+            _xLogDiv += later._xLogDiv;
+            _xSum += later._xSum;
+            _div += later._div;
+            _logDiv += later._logDiv;
+            _xPowBeta += later._xPowBeta;
+            _xWhPow += later._xWhPow;
+            _whPowBeta += later._whPowBeta;
+        }
 
         /// <summary>Adds the terms of one entry of X (only those with x &gt; 2^-23 count).</summary>
         public void AddStored(T x, T wh)

@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Nmf.Kernels;
 using Nmf.Losses;
 using Nmf.Matrices;
 
@@ -17,7 +18,8 @@ namespace Nmf.Solvers;
 /// machine epsilon are raised to it, as R NMF does against underflow.
 /// </summary>
 /// <remarks>
-/// Each half-update is one fused pass over X: the quotient X / WH is formed a vector at a time and consumed at
+/// For k ≤ 4 on a vector path an iteration is one pass over X (<see cref="BrunetPasses{T}"/>); otherwise
+/// each half-update is one fused pass over X: the quotient X / WH is formed a vector at a time and consumed at
 /// once, never stored. X must be dense (consensus clustering works on dense expression data).
 /// </remarks>
 internal sealed class Brunet : INmfSolver
@@ -51,16 +53,24 @@ internal sealed class Brunet : INmfSolver
         T eps = MachineEpsilon<T>();
         var hRowSums = new T[h.Rows];
         var wColSums = new T[w.Cols];
-        return MultiplicativeLoop.Run(stopping, w, Iterate, () => BetaDivergence.Compute(x, w, h, BetaDivergence.KullbackLeibler), endIteration, wantsLoss, cancellationToken);
+        var passes = BrunetPasses<T>.Supports(w.Cols, SimdSelect.Path) ? new BrunetPasses<T>(x, w.Cols, SimdSelect.Path) : null;
+        return MultiplicativeLoop.Run(stopping, w, Iterate, () => KullbackLeibler(x, w, h), endIteration, wantsLoss, cancellationToken);
 
         void Iterate(int iteration)
         {
-            RowSums(h, hRowSums);
-            UpdateW(x, w, h, hRowSums);
-            if (updateH)
+            if (passes is not null)
             {
-                ColumnSums(w, wColSums);
-                UpdateH(x, w, h, wColSums);
+                passes.Iterate(w, h, updateH);
+            }
+            else
+            {
+                RowSums(h, hRowSums);
+                UpdateW(x, w, h, hRowSums);
+                if (updateH)
+                {
+                    ColumnSums(w, wColSums);
+                    UpdateH(x, w, h, wColSums);
+                }
             }
 
             if (iteration % 10 == 0)
@@ -72,6 +82,66 @@ internal sealed class Brunet : INmfSolver
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The generalised Kullback–Leibler divergence D(X ‖ WH) = Σ x log(x / wh) − x + wh, term by term as
+    /// <see cref="BetaDivergence.Compute{T}"/> forms it for β = 1 (scikit-learn's rule: only entries with x above
+    /// 2⁻²³ add x log(x / wh) − x, a zero wh counts as 2⁻²³; Σ wh is (column sums of W)·(row sums of H)), with the
+    /// logarithms taken a row at a time by vector code.
+    /// </summary>
+    internal static double KullbackLeibler<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int m = x.Cols;
+        T floor = NumericGuards<T>.Epsilon;
+        var wh = new T[m];
+        var logs = new T[m];
+        double xLogDiv = 0, xSum = 0;
+        for (int i = 0; i < x.Rows; i++)
+        {
+            var wi = w.Row(i);
+            TensorPrimitives.Multiply(h.Row(0), wi[0], wh);
+            for (int c = 1; c < wi.Length; c++)
+            {
+                TensorPrimitives.MultiplyAdd(h.Row(c), wi[c], wh, wh);
+            }
+
+            var xi = x.Row(i);
+            TensorPrimitives.Divide(xi, wh, logs);
+            TensorPrimitives.Log(logs, logs);
+            for (int j = 0; j < m; j++)
+            {
+                T v = xi[j];
+                if (!(v > floor))
+                {
+                    continue;
+                }
+
+                T log = wh[j] == T.Zero ? T.Log(v / floor) : logs[j];
+                xLogDiv += double.CreateChecked(v * log);
+                xSum += double.CreateChecked(v);
+            }
+        }
+
+        double sumWH = 0;
+        for (int c = 0; c < w.Cols; c++)
+        {
+            double colW = 0, rowH = 0;
+            for (int i = 0; i < w.Rows; i++)
+            {
+                colW += double.CreateChecked(w[i, c]);
+            }
+
+            foreach (T v in h.Row(c))
+            {
+                rowH += double.CreateChecked(v);
+            }
+
+            sumWH += colW * rowH;
+        }
+
+        return xLogDiv + sumWH - xSum;
     }
 
     /// <summary>Machine epsilon of T (2⁻⁵² for double, 2⁻²³ for float): the gap between 1 and the next value.</summary>
@@ -114,30 +184,12 @@ internal sealed class Brunet : INmfSolver
     /// <summary>W[s, c] ← W[s, c] · (Σⱼ H[c, j] X[s, j] / (WH)[s, j]) / hRowSums[c].</summary>
     private static void UpdateW<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] hRowSums)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (w.Cols <= FusedMaxRank && Vector512.IsHardwareAccelerated)
-        {
-            FusedUpdateW(x, w, h, hRowSums);
-        }
-        else
-        {
-            BlockedUpdateW(x, w, h, hRowSums);
-        }
-    }
+        => BlockedUpdateW(x, w, h, hRowSums);
 
     /// <summary>H[c, j] ← H[c, j] · (Σₛ W[s, c] X[s, j] / (WH)[s, j]) / wColSums[c].</summary>
     private static void UpdateH<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] wColSums)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (w.Cols <= FusedMaxRank && Vector512.IsHardwareAccelerated)
-        {
-            FusedUpdateH(x, w, h, wColSums);
-        }
-        else
-        {
-            BlockedUpdateH(x, w, h, wColSums);
-        }
-    }
+        => BlockedUpdateH(x, w, h, wColSums);
 
     /// <summary><see cref="UpdateW"/> for any k, one sample row at a time, in column blocks that stay in the L1 cache.</summary>
     // Optimised at first call: a fit spends its time in this loop, which tier-0 code would run for many iterations.
@@ -201,147 +253,6 @@ internal sealed class Brunet : INmfSolver
                 var hc = h.Data.AsSpan((c * m) + start, width);
                 TensorPrimitives.Multiply(hc, sums.AsSpan(c * width, width), hc);
                 TensorPrimitives.Multiply(hc, T.One / wColSums[c], hc);
-            }
-        }
-    }
-
-    /// <summary>Largest k of the fused kernels, which keep every component's vectors in registers.</summary>
-    internal const int FusedMaxRank = 4;
-
-    /// <summary>
-    /// <see cref="UpdateW"/> for k ≤ 4 in one pass with 512-bit vectors: per row, the quotient of each block of columns
-    /// is formed and consumed in registers. Absent components (c ≥ k) have zero weight and zero basis and add nothing.
-    /// </summary>
-    // Optimised at first call: a fit spends its time in this loop, which tier-0 code would run for many iterations.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void FusedUpdateW<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] hRowSums)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int k = w.Cols, m = x.Cols, lanes = Vector512<T>.Count, end = m - (m % lanes);
-        ref T h0 = ref MemoryMarshal.GetArrayDataReference(h.Data);
-        ref T x0 = ref MemoryMarshal.GetArrayDataReference(x.Data);
-        nuint r1 = (nuint)(Math.Min(1, k - 1) * m), r2 = (nuint)(Math.Min(2, k - 1) * m), r3 = (nuint)(Math.Min(3, k - 1) * m);
-        Span<T> weights = stackalloc T[FusedMaxRank];
-        for (int s = 0; s < x.Rows; s++)
-        {
-            weights.Clear();
-            w.Row(s).CopyTo(weights);
-            Vector512<T> w0 = Vector512.Create(weights[0]), w1 = Vector512.Create(weights[1]), w2 = Vector512.Create(weights[2]), w3 = Vector512.Create(weights[3]);
-            Vector512<T> a0 = Vector512<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
-            nuint row = (nuint)s * (nuint)m;
-            for (int j = 0; j < end; j += lanes)
-            {
-                nuint o = (nuint)j;
-                Vector512<T> v0 = Vector512.LoadUnsafe(ref h0, o), v1 = Vector512.LoadUnsafe(ref h0, r1 + o);
-                Vector512<T> v2 = Vector512.LoadUnsafe(ref h0, r2 + o), v3 = Vector512.LoadUnsafe(ref h0, r3 + o);
-                var wh = (w0 * v0) + (w1 * v1) + (w2 * v2) + (w3 * v3);
-                var q = Vector512.LoadUnsafe(ref x0, row + o) / wh;
-                a0 += v0 * q;
-                a1 += v1 * q;
-                a2 += v2 * q;
-                a3 += v3 * q;
-            }
-
-            Span<T> sums = [Vector512.Sum(a0), Vector512.Sum(a1), Vector512.Sum(a2), Vector512.Sum(a3)];
-            var xs = x.Row(s);
-            for (int j = end; j < m; j++)
-            {
-                T wh = T.Zero;
-                for (int c = 0; c < k; c++)
-                {
-                    wh += weights[c] * h.Data[(c * m) + j];
-                }
-
-                T q = xs[j] / wh;
-                for (int c = 0; c < k; c++)
-                {
-                    sums[c] += h.Data[(c * m) + j] * q;
-                }
-            }
-
-            var ws = w.Row(s);
-            for (int c = 0; c < k; c++)
-            {
-                ws[c] *= sums[c] / hRowSums[c];
-            }
-        }
-    }
-
-    /// <summary>
-    /// <see cref="UpdateH"/> for k ≤ 4 in one pass with 512-bit vectors: per block of columns, the sums over samples
-    /// stay in registers and the block of H is overwritten once all samples are done.
-    /// </summary>
-    // Optimised at first call: a fit spends its time in this loop, which tier-0 code would run for many iterations.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void FusedUpdateH<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] wColSums)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int k = w.Cols, m = x.Cols, n = x.Rows, lanes = Vector512<T>.Count, end = m - (m % lanes);
-        ref T h0 = ref MemoryMarshal.GetArrayDataReference(h.Data);
-        ref T x0 = ref MemoryMarshal.GetArrayDataReference(x.Data);
-        var weights = new T[n * FusedMaxRank];   // W padded to 4 columns with zeros
-        for (int s = 0; s < n; s++)
-        {
-            w.Row(s).CopyTo(weights.AsSpan(s * FusedMaxRank));
-        }
-
-        ref T p0 = ref MemoryMarshal.GetArrayDataReference(weights);
-        nuint r1 = (nuint)(Math.Min(1, k - 1) * m), r2 = (nuint)(Math.Min(2, k - 1) * m), r3 = (nuint)(Math.Min(3, k - 1) * m);
-        Span<T> scale = stackalloc T[FusedMaxRank];
-        for (int c = 0; c < k; c++)
-        {
-            scale[c] = T.One / wColSums[c];
-        }
-
-        for (int j = 0; j < end; j += lanes)
-        {
-            nuint o = (nuint)j;
-            Vector512<T> v0 = Vector512.LoadUnsafe(ref h0, o), v1 = Vector512.LoadUnsafe(ref h0, r1 + o);
-            Vector512<T> v2 = Vector512.LoadUnsafe(ref h0, r2 + o), v3 = Vector512.LoadUnsafe(ref h0, r3 + o);
-            Vector512<T> a0 = Vector512<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
-            for (int s = 0; s < n; s++)
-            {
-                nuint p = (nuint)(s * FusedMaxRank);
-                Vector512<T> w0 = Vector512.Create(Unsafe.Add(ref p0, p)), w1 = Vector512.Create(Unsafe.Add(ref p0, p + 1));
-                Vector512<T> w2 = Vector512.Create(Unsafe.Add(ref p0, p + 2)), w3 = Vector512.Create(Unsafe.Add(ref p0, p + 3));
-                var wh = (w0 * v0) + (w1 * v1) + (w2 * v2) + (w3 * v3);
-                var q = Vector512.LoadUnsafe(ref x0, ((nuint)s * (nuint)m) + o) / wh;
-                a0 += w0 * q;
-                a1 += w1 * q;
-                a2 += w2 * q;
-                a3 += w3 * q;
-            }
-
-            Span<Vector512<T>> result = [v0 * a0 * Vector512.Create(scale[0]), v1 * a1 * Vector512.Create(scale[1]),
-                v2 * a2 * Vector512.Create(scale[2]), v3 * a3 * Vector512.Create(scale[3])];
-            for (int c = 0; c < k; c++)
-            {
-                result[c].StoreUnsafe(ref h0, ((nuint)c * (nuint)m) + o);
-            }
-        }
-
-        Span<T> tails = stackalloc T[FusedMaxRank];
-        for (int j = end; j < m; j++)
-        {
-            tails.Clear();
-            for (int s = 0; s < n; s++)
-            {
-                T wh = T.Zero;
-                for (int c = 0; c < k; c++)
-                {
-                    wh += weights[(s * FusedMaxRank) + c] * h.Data[(c * m) + j];
-                }
-
-                T q = x.Data[(s * m) + j] / wh;
-                for (int c = 0; c < k; c++)
-                {
-                    tails[c] += weights[(s * FusedMaxRank) + c] * q;
-                }
-            }
-
-            for (int c = 0; c < k; c++)
-            {
-                h.Data[(c * m) + j] *= tails[c] * scale[c];
             }
         }
     }

@@ -78,7 +78,7 @@ internal sealed class SolverContext<T> where T : unmanaged, IFloatingPointIeee75
         {
             if (double.IsNaN(_xSquaredNorm))
             {
-                _xSquaredNorm = BetaDivergence.SquaredNorm(X);
+                _xSquaredNorm = BetaDivergence.SquaredNorm(X, Threads);
             }
 
             return _xSquaredNorm;

@@ -51,31 +51,6 @@ public class BrunetLeeSolverTests
         Assert.True(losses[^1] < BetaDivergence.Compute(x, w0, h0, beta) / 2);
     }
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(3)]
-    [InlineData(4)]
-    public void FusedAndBlockedKernelsAgree(int k)
-    {
-        Assert.SkipUnless(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, "the fused kernels need 512-bit vectors");
-        // 4999 columns, so that a scalar tail follows the last full vector.
-        var x = GolubData.Samples.SliceRows(0, 9);
-        x = DenseMatrix<double>.FromRows([.. Enumerable.Range(0, x.Rows).Select(i => x.Row(i)[..4999].ToArray())]);
-        var (w, h) = ConsensusNmf.RandomStart(x, k, 4, 0);
-        var sums = Enumerable.Range(0, k).Select(c => h.Row(c).ToArray().Sum()).ToArray();
-        var (wFused, wBlocked) = (w.Clone(), w.Clone());
-        Brunet.FusedUpdateW(x, wFused, h, sums);
-        Brunet.BlockedUpdateW(x, wBlocked, h, sums);
-        Assert.Equal(wBlocked.Data, wFused.Data, (a, b) => Math.Abs(a - b) <= 1e-12 * Math.Abs(b));
-
-        var colSums = Enumerable.Range(0, k).Select(c => Enumerable.Range(0, x.Rows).Sum(i => wFused[i, c])).ToArray();
-        var (hFused, hBlocked) = (h.Clone(), h.Clone());
-        Brunet.FusedUpdateH(x, wFused, hFused, colSums);
-        Brunet.BlockedUpdateH(x, wFused, hBlocked, colSums);
-        Assert.Equal(hBlocked.Data, hFused.Data, (a, b) => Math.Abs(a - b) <= 1e-12 * Math.Abs(b));
-        Assert.NotEqual(h.Data, hFused.Data);
-    }
-
     [Fact]
     public void BrunetRefusesOtherLosses()
     {

@@ -26,7 +26,7 @@ public class CoordinateSweepTests
         int seed = 7;
         foreach (int rows in new[] { 1, 7, 33, 257 })
         {
-            foreach (int k in new[] { 1, 5, 32 })
+            foreach (int k in new[] { 1, 3, 5, 20, 32 })
             {
                 foreach (bool columnMajor in new[] { false, true })
                 {

@@ -85,6 +85,42 @@ public class ProductsTests
         }
     }
 
+    /// <summary>
+    /// WᵀW and HHᵀ on thin factors (k up to the register-tiled Gram kernel's limit and past the vector width, k not a
+    /// multiple of it) and long dimensions that cross chunk and part boundaries: within rounding of the triple loop,
+    /// exactly symmetric, and the same bits at every thread count.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void GramMatricesOfThinFactorsMatchReference(string path)
+    {
+        var p = Enum.Parse<SimdPath>(path);
+        Gram<double>(p);
+        Gram<float>(p);
+    }
+
+    private static void Gram<T>(SimdPath path) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int seed = 500;
+        // Long dimensions from GramProducts' minimum up: vector tails, chunk and part boundaries.
+        foreach (int n in new[] { GramProducts<T>.MinLength, 257, 1001, 5000 })
+        {
+            foreach (int k in new[] { 1, 3, 7, 20, 33 })
+            {
+                var w = Random<T>(n, k, seed++, 0.1);
+                var h = Random<T>(k, n, seed++, 0.1);
+                string at = $"{typeof(T).Name} {path} n={n} k={k}";
+                Check(at + " GramCols", new DenseMatrix<T>(k, k), n, r => ReferenceProducts.GramCols(w, r), (r, t) => Products.GramCols(w, r, t, path));
+                Check(at + " GramRows", new DenseMatrix<T>(k, k), n, r => ReferenceProducts.GramRows(h, r), (r, t) => Products.GramRows(h, r, t, path));
+                var g = new DenseMatrix<T>(k, k);
+                Products.GramCols(w, g, 1, path);
+                Assert.Equal(g.Data, g.Transpose().Data);
+                Products.GramRows(h, g, 1, path);
+                Assert.Equal(g.Data, g.Transpose().Data);
+            }
+        }
+    }
+
     [Fact]
     public void ScalarPathIsTheReference()
     {

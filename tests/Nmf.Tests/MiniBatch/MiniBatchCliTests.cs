@@ -42,12 +42,49 @@ public class MiniBatchCliTests
         Assert.Equal(model.Components.Data, updated.Data);
         Assert.Contains("\"n_steps\": 41", File.ReadAllText(work.File("model/model.json")), StringComparison.Ordinal);
 
+        // W.csv of the fitted rows no longer matches the updated H: removed; W of the new rows under the updated H
+        // (MiniBatchNMF.transform) is written instead.
+        Assert.False(File.Exists(work.File("model/W.csv")));
+        var wNew = (DenseMatrix<double>)MatrixReader.Read<double>(work.File("model/W-new.csv")).Matrix;
+        Assert.Equal(model.Transform(fresh.SliceRows(0, 40)).Data, wNew.Data);
+        Assert.Contains("\"W_new\": \"W-new.csv\"", File.ReadAllText(work.File("model/model.json")), StringComparison.Ordinal);
+        Assert.Contains("W-new.csv", update.Stdout + CliProcess.Run(work.Path, ["update", "--help"]).Stdout, StringComparison.Ordinal);
+
         // a file with other columns: one line, exit 2, the model untouched
         File.WriteAllLines(work.File("narrow.csv"), ["1,2", "3,4"]);
         var bad = CliProcess.Run(work.Path, ["update", "--model", "model", "narrow.csv"]);
         Assert.Equal(2, bad.ExitCode);
         Assert.Single(bad.StderrLines);
         Assert.Equal(updated.Data, ((DenseMatrix<double>)MatrixReader.Read<double>(work.File("model/H.csv")).Matrix).Data);
+        Assert.Equal(wNew.Data, ((DenseMatrix<double>)MatrixReader.Read<double>(work.File("model/W-new.csv")).Matrix).Data);
+    }
+
+    /// <summary>
+    /// <c>nmf transform</c> of a mini-batch model is scikit-learn's <c>MiniBatchNMF.transform</c> (W by its MU
+    /// <c>_solve_W</c> with H fixed, its tol rule and transform_max_iter = max_iter), not the batch NMF's transform.
+    /// digits-transform-kl stops W's updates on tol after 26 of 30; digits-frobenius runs all 8.
+    /// </summary>
+    [Theory]
+    [InlineData("digits-transform-kl", "kl", "50", "30", "0.003", "0.002", "0.5")]
+    [InlineData("digits-frobenius", "frobenius", "64", "8", "0", "0", "0")]
+    public void TransformOfAMiniBatchModelIsScikitLearns(string name, string loss, string batch, string maxIter, string tol, string alphaW, string l1Ratio)
+    {
+        var c = ReferenceCase.Load(name);
+        using var work = new TempFolder();
+        WriteCsv(work.File("x.csv"), c.Dense<double>("X.csv"));
+        WriteCsv(work.File("w0.csv"), c.Dense<double>("W0.csv"));
+        WriteCsv(work.File("h0.csv"), c.Dense<double>("H0.csv"));
+        WriteCsv(work.File("new.csv"), c.Dense<double>("Xnew.csv"));
+        var fit = CliProcess.Run(work.Path, ["fit", "x.csv", "--minibatch", "--batch-size", batch, "-k", "6", "--solver", "mu", "--loss", loss,
+            "--max-iter", maxIter, "--tol", tol, "--max-no-improvement", "0", "--alpha-w", alphaW, "--l1-ratio", l1Ratio,
+            "--w0", "w0.csv", "--h0", "h0.csv", "-o", "model", "--quiet"]);
+        Assert.True(fit.ExitCode == 0, fit.ToString());
+        Assert.InRange(ReferenceCase.RelativeDifference((DenseMatrix<double>)MatrixReader.Read<double>(work.File("model/H.csv")).Matrix, c.Dense<double>("H.csv")), 0, 1e-9);
+
+        var transform = CliProcess.Run(work.Path, ["transform", "new.csv", "--model", "model", "-o", "t", "--quiet"]);
+        Assert.True(transform.ExitCode == 0, transform.ToString());
+        var w = (DenseMatrix<double>)MatrixReader.Read<double>(work.File("t/W.csv")).Matrix;
+        Assert.InRange(ReferenceCase.RelativeDifference(w, c.Dense<double>("Wt.csv")), 0, 1e-9);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public class MiniBatchReferenceTests
     [
         "digits-frobenius", "digits-kl", "digits-beta0.5", "digits-beta3", "faces-is", "digits-fresh-restarts",
         "digits-regularised", "digits-early-stop", "digits-tol-stop", "austen-sparse-frobenius", "austen-sparse-kl",
-        "austen-sparse-beta1.5", "digits-init-random", "digits-init-default",
+        "austen-sparse-beta1.5", "digits-init-random", "digits-init-default", "digits-transform-kl",
     ];
 
     [Theory]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.IO.Compression;
 using System.Numerics;
 using nietras.SeparatedValues;
@@ -8,8 +7,10 @@ namespace Nmf.Matrices;
 /// <summary>
 /// A delimited text file (CSV, or TSV for <c>.tsv</c>/<c>.tab</c>; optionally <c>.gz</c>) read as consecutive row
 /// batches: only one batch of parsed numbers is in memory at a time, so a file larger than memory can be fitted with
-/// a mini-batch solver. A first row with a non-numeric cell is a header; a first column whose first data cell is
-/// non-numeric holds row names (both skipped). Opening the source counts the rows (one pass that parses nothing).
+/// a mini-batch solver. Header row and row-name column are detected as <see cref="MatrixReader"/> detects them (or
+/// forced by <see cref="MatrixReadOptions"/>) and skipped; values are checked as the reader checks them (finite,
+/// non-negative unless allowed), with the line and column of the first bad one. Opening the source counts the rows
+/// (one pass that parses no number).
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class CsvRowBatches<T> : IRowBatchSource<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -18,11 +19,23 @@ public sealed class CsvRowBatches<T> : IRowBatchSource<T> where T : unmanaged, I
     private readonly char _separator;
     private readonly bool _hasHeader;
     private readonly bool _hasRowNames;
+    private readonly MatrixReadOptions _options;
 
     /// <summary>Opens <paramref name="path"/>: detects header and row names, counts rows and columns.</summary>
     /// <param name="path">The file.</param>
-    /// <exception cref="NmfInputException">The file is missing, empty, or its rows have different lengths.</exception>
+    /// <exception cref="NmfInputException">The file is missing or holds no data rows.</exception>
     public CsvRowBatches(string path)
+        : this(path, null)
+    {
+    }
+
+    /// <summary>Opens <paramref name="path"/> with reading options: separator, header and row names (detected when
+    /// null), whether negative values are allowed, and a cancellation token that every pass over the file checks.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">How to read it; null detects everything.</param>
+    /// <exception cref="NmfInputException">The file is missing or holds no data rows.</exception>
+    /// <exception cref="OperationCanceledException">The options' token was cancelled while the rows were counted.</exception>
+    public CsvRowBatches(string path, MatrixReadOptions? options)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
@@ -31,12 +44,14 @@ public sealed class CsvRowBatches<T> : IRowBatchSource<T> where T : unmanaged, I
         }
 
         _path = path;
+        _options = options ?? new MatrixReadOptions();
         string name = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
-        _separator = name.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".tab", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
+        _separator = _options.Separator
+            ?? (name.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".tab", StringComparison.OrdinalIgnoreCase) ? '\t' : ',');
+        var cancel = _options.CancellationToken;
+        var firstRows = new List<string[]>(2);
         using (var reader = OpenReader())
         {
-            int seen = 0;
-            string[]? first = null;
             foreach (var row in reader)
             {
                 if (IsBlank(row))
@@ -50,31 +65,33 @@ public sealed class CsvRowBatches<T> : IRowBatchSource<T> where T : unmanaged, I
                     cells[j] = row[j].ToString();
                 }
 
-                if (seen == 0)
+                firstRows.Add(cells);
+                if (firstRows.Count == 2)
                 {
-                    first = cells;
-                    _hasHeader = cells.Any(c => !IsNumber(c));
-                    if (!_hasHeader)
-                    {
-                        _hasRowNames = !IsNumber(cells[0]);
-                        Cols = cells.Length - (_hasRowNames ? 1 : 0);
-                        break;
-                    }
-                }
-                else
-                {
-                    _hasRowNames = !IsNumber(cells[0]);
-                    Cols = cells.Length - (_hasRowNames ? 1 : 0);
                     break;
                 }
-
-                seen++;
             }
+        }
 
-            if (first is null || Cols == 0)
-            {
-                throw new NmfInputException($"{path}: no data rows.");
-            }
+        if (firstRows.Count == 0)
+        {
+            throw new NmfInputException($"{path}: no data rows.");
+        }
+
+        var row0 = firstRows[0];
+        var row1 = firstRows.Count > 1 ? firstRows[1] : null;
+        _hasHeader = _options.HasHeader ?? DelimitedReader.DetectHeader(row0, row1);
+        var firstData = _hasHeader ? row1 : row0;
+        if (firstData is null)
+        {
+            throw new NmfInputException($"{path}: no data rows after the header.");
+        }
+
+        _hasRowNames = _options.HasRowNames ?? DelimitedReader.DetectRowNames(_hasHeader ? row0 : null, firstData);
+        Cols = firstData.Length - (_hasRowNames ? 1 : 0);
+        if (Cols < 1)
+        {
+            throw new NmfInputException($"{path}: the first data row has no values.");
         }
 
         using (var reader = OpenReader())
@@ -82,6 +99,11 @@ public sealed class CsvRowBatches<T> : IRowBatchSource<T> where T : unmanaged, I
             int rows = 0;
             foreach (var row in reader)
             {
+                if ((rows & 0x3FF) == 0)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                }
+
                 if (!IsBlank(row))
                 {
                     rows++;
@@ -115,6 +137,7 @@ public sealed class CsvRowBatches<T> : IRowBatchSource<T> where T : unmanaged, I
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(start);
         ArgumentOutOfRangeException.ThrowIfGreaterThan((long)start + count, Rows);
+        var cancel = _options.CancellationToken;
         using var reader = OpenReader();
         int dataRow = -1, offset = _hasRowNames ? 1 : 0, end = start + count;
         bool header = _hasHeader;
@@ -134,6 +157,11 @@ public sealed class CsvRowBatches<T> : IRowBatchSource<T> where T : unmanaged, I
             }
 
             dataRow++;
+            if ((dataRow & 0x3FF) == 0)
+            {
+                cancel.ThrowIfCancellationRequested();
+            }
+
             if (dataRow < start)
             {
                 continue;
@@ -144,23 +172,18 @@ public sealed class CsvRowBatches<T> : IRowBatchSource<T> where T : unmanaged, I
                 break;
             }
 
-            int line = row.LineNumberFrom;
+            // Sep 0.17 reports the first row as starting on line 2; it starts on line 1.
+            int line = row.RowIndex == 0 ? 1 : row.LineNumberFrom;
             if (row.ColCount - offset != Cols)
             {
-                throw new NmfInputException($"{_path}: line {line} has {row.ColCount - offset} values, the first data row has {Cols}.");
+                throw new NmfInputException($"{_path}, line {line}: ragged row: {row.ColCount} fields, expected {Cols + offset} as in the first data row.");
             }
 
             batch ??= new DenseMatrix<T>(Math.Min(batchSize, end - dataRow), Cols);
             var target = batch.Row(filled);
             for (int j = 0; j < Cols; j++)
             {
-                var cell = row[j + offset].Span.Trim();
-                if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
-                {
-                    throw new NmfInputException($"{_path}: line {line}, column {j + offset + 1}: '{cell.ToString()}' is not a number.");
-                }
-
-                target[j] = T.CreateChecked(v);
+                target[j] = DelimitedReader.ParseCell<T>(row[j + offset].Span, line, j + offset + 1, _path, _options.AllowNegative, allowMissing: false);
             }
 
             if (++filled == batch.Rows)
@@ -206,6 +229,4 @@ public sealed class CsvRowBatches<T> : IRowBatchSource<T> where T : unmanaged, I
     }
 
     private static bool IsBlank(SepReader.Row row) => row.ColCount == 1 && row[0].Span.Trim().IsEmpty;
-
-    private static bool IsNumber(string cell) => double.TryParse(cell.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 }

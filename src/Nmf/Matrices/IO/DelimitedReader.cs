@@ -9,9 +9,13 @@ namespace Nmf.Matrices;
 /// </summary>
 internal static class DelimitedReader
 {
-    public static NamedMatrix<T> Read<T>(Stream stream, string source, char separator, MatrixReadOptions options)
+    /// <summary>Reads the text; with a <paramref name="window"/> only those data rows are parsed and kept (the rows
+    /// before are skipped unparsed, reading stops after the last).</summary>
+    public static NamedMatrix<T> Read<T>(Stream stream, string source, char separator, MatrixReadOptions options, RowWindow? window = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var keep = window ?? new RowWindow(0, -1);
+        var cancel = options.CancellationToken;
         var sepOptions = new SepReaderOptions(Sep.New(separator))
         {
             HasHeader = false,
@@ -26,6 +30,7 @@ internal static class DelimitedReader
         List<string>? rowNames = null;
         string[]? header = null;
         int cols = -1, rows = 0, headerLine = 0;
+        long dataRows = 0; // data rows seen, kept or not
         bool decided = false, hasRowNames = false;
 
         void Decide()
@@ -59,6 +64,11 @@ internal static class DelimitedReader
 
         void AddRow(string[] cells, int line)
         {
+            if (!keep.Contains(dataRows++))
+            {
+                return;
+            }
+
             int offset = hasRowNames ? 1 : 0;
             int n = cells.Length - offset;
             CheckRowLength(n, line, cells.Length);
@@ -98,6 +108,12 @@ internal static class DelimitedReader
 
         foreach (var row in reader)
         {
+            cancel.ThrowIfCancellationRequested();
+            if (decided && dataRows >= keep.End)
+            {
+                break; // past the window: the rest is not read
+            }
+
             int colCount = row.ColCount;
             if (colCount == 1 && row[0].Span.IsWhiteSpace())
             {
@@ -123,6 +139,11 @@ internal static class DelimitedReader
                 continue;
             }
 
+            if (!keep.Contains(dataRows++))
+            {
+                continue; // before the window: not parsed
+            }
+
             int offset = hasRowNames ? 1 : 0;
             CheckRowLength(colCount - offset, line, colCount);
             if (hasRowNames)
@@ -141,6 +162,11 @@ internal static class DelimitedReader
         if (!decided && firstRows.Count > 0)
         {
             Decide();
+        }
+
+        if (window is RowWindow w && dataRows > 0)
+        {
+            w.RowsIn(source, dataRows); // throws when the file ended before the window did
         }
 
         if (rows == 0 || cols <= 0)
@@ -169,7 +195,7 @@ internal static class DelimitedReader
         return new NamedMatrix<T>(matrix, rowNames, colNames, MatrixFormat.Delimited, source);
     }
 
-    private static T ParseCell<T>(ReadOnlySpan<char> cell, int line, int column, string source, bool allowNegative, bool allowMissing)
+    internal static T ParseCell<T>(ReadOnlySpan<char> cell, int line, int column, string source, bool allowNegative, bool allowMissing)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (allowMissing && (cell.IsWhiteSpace() || cell.Trim().Equals("NA", StringComparison.OrdinalIgnoreCase)))
@@ -204,7 +230,7 @@ internal static class DelimitedReader
     /// <summary>The first row is a header when a cell other than the first is not a number, or when only its first
     /// cell is not a number and the next row starts with a number (a name above the row-name column), or when its first
     /// cell is empty above a row name.</summary>
-    private static bool DetectHeader(string[] row0, string[]? row1)
+    internal static bool DetectHeader(string[] row0, string[]? row1)
     {
         for (int j = 1; j < row0.Length; j++)
         {
@@ -229,7 +255,7 @@ internal static class DelimitedReader
 
     /// <summary>Row names when the first cell of the first data row is not a number, or the header's first cell is
     /// empty (R's write.csv).</summary>
-    private static bool DetectRowNames(string[]? header, string[]? firstData)
+    internal static bool DetectRowNames(string[]? header, string[]? firstData)
     {
         if (firstData is null || firstData.Length < 2)
         {

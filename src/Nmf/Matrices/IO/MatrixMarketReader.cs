@@ -21,7 +21,9 @@ internal static class MatrixMarketReader
 
     private enum Field { Real, Integer, Pattern }
 
-    public static NamedMatrix<T> Read<T>(Stream stream, string source, MatrixReadOptions options)
+    /// <summary>Reads the file; with a <paramref name="window"/> only the entries of those rows are kept (the file is
+    /// still read to its end, so that every entry is checked and the entries of a row may come in any order).</summary>
+    public static NamedMatrix<T> Read<T>(Stream stream, string source, MatrixReadOptions options, RowWindow? window = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         using var text = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16, leaveOpen: true);
@@ -98,12 +100,20 @@ internal static class MatrixMarketReader
             InputValues.Throw($"{source}, line {line}: a symmetric matrix must be square, not {rows} x {cols}.");
         }
 
+        int first = 0, kept = rows;
+        if (window is RowWindow w)
+        {
+            first = w.Start;
+            kept = w.RowsIn(source, rows);
+        }
+
         return coordinate
-            ? ReadCoordinate<T>(text, source, options, line, rows, cols, declared, field, symmetric)
-            : ReadArray<T>(text, source, options, line, rows, cols, symmetric);
+            ? ReadCoordinate<T>(text, source, options, line, rows, cols, declared, field, symmetric, first, kept)
+            : ReadArray<T>(text, source, options, line, rows, cols, symmetric, first, kept);
     }
 
-    private static NamedMatrix<T> ReadCoordinate<T>(StreamReader text, string source, MatrixReadOptions options, int line, int rows, int cols, long declared, Field field, bool symmetric)
+    /// <summary>Entries of rows [first, first + kept) become a kept x cols CSR matrix; the others are checked and dropped.</summary>
+    private static NamedMatrix<T> ReadCoordinate<T>(StreamReader text, string source, MatrixReadOptions options, int line, int rows, int cols, long declared, Field field, bool symmetric, int first, int kept)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long maxEntries = symmetric ? ((long)rows * (rows + 1)) / 2 : (long)rows * cols;
@@ -118,10 +128,16 @@ internal static class MatrixMarketReader
         long read = 0;
         int fields = field == Field.Pattern ? 2 : 3;
         Span<Range> parts = stackalloc Range[4];
+        var cancel = options.CancellationToken;
         string? s;
         while ((s = text.ReadLine()) is not null)
         {
             line++;
+            if ((line & 0xFFF) == 0)
+            {
+                cancel.ThrowIfCancellationRequested();
+            }
+
             var span = s.AsSpan();
             if (span.IsWhiteSpace() || span[0] == '%')
             {
@@ -142,12 +158,16 @@ internal static class MatrixMarketReader
             int i = ParseIndex(span[parts[0]], rows, "row", source, line);
             int j = ParseIndex(span[parts[1]], cols, "column", source, line);
             T v = field == Field.Pattern ? T.One : ParseValue<T>(span[parts[2]], field, source, line, options.AllowNegative);
-            ri.Add(i);
-            ci.Add(j);
-            vs.Add(v);
-            if (symmetric && i != j)
+            if ((uint)(i - first) < (uint)kept)
             {
-                ri.Add(j);
+                ri.Add(i - first);
+                ci.Add(j);
+                vs.Add(v);
+            }
+
+            if (symmetric && i != j && (uint)(j - first) < (uint)kept)
+            {
+                ri.Add(j - first);
                 ci.Add(i);
                 vs.Add(v);
             }
@@ -168,25 +188,36 @@ internal static class MatrixMarketReader
         var rowIdx = ri.ToArrayAndClear();
         var colIdx = ci.ToArrayAndClear();
         var vals = vs.ToArrayAndClear();
-        var csr = CsrMatrix<T>.FromTriplets(rows, cols, rowIdx, colIdx, vals);
+        var csr = CsrMatrix<T>.FromTriplets(kept, cols, rowIdx, colIdx, vals);
         return new NamedMatrix<T>(csr, null, null, MatrixFormat.MatrixMarket, source);
     }
 
-    private static NamedMatrix<T> ReadArray<T>(StreamReader text, string source, MatrixReadOptions options, int line, int rows, int cols, bool symmetric)
+    private static NamedMatrix<T> ReadArray<T>(StreamReader text, string source, MatrixReadOptions options, int line, int rows, int cols, bool symmetric, int first, int kept)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long expected = symmetric ? ((long)rows * (rows + 1)) / 2 : (long)rows * cols;
-        if ((long)rows * cols > InputValues.MaxDenseElements)
+        if ((long)kept * cols > InputValues.MaxDenseElements)
         {
-            InputValues.Throw($"{source}, line {line}: {rows} x {cols} is too large for a dense matrix.");
+            InputValues.Throw($"{source}, line {line}: {(kept == rows ? $"{rows} x {cols}" : $"rows {first + 1}..{first + kept} of {cols} columns")} is too large for a dense matrix.");
+        }
+
+        if (kept < rows)
+        {
+            return ReadArrayRows<T>(text, source, options, line, rows, cols, symmetric, first, kept, expected);
         }
 
         // Values arrive column by column; keep them in order and place them once all are read.
         var vs = new ChunkedBuffer<T>();
+        var cancel = options.CancellationToken;
         string? s;
         while ((s = text.ReadLine()) is not null)
         {
             line++;
+            if ((line & 0xFFF) == 0)
+            {
+                cancel.ThrowIfCancellationRequested();
+            }
+
             var span = s.AsSpan().Trim();
             if (span.IsEmpty || span[0] == '%')
             {
@@ -220,6 +251,64 @@ internal static class MatrixMarketReader
                     m[j, i] = v;
                 }
             }
+        }
+
+        return new NamedMatrix<T>(m, null, null, MatrixFormat.MatrixMarket, source);
+    }
+
+    /// <summary>
+    /// Rows [first, first + kept) of an array file: the values arrive column by column (column-major), so each is
+    /// placed at once when its row is in the window and dropped otherwise; memory is the window's values.
+    /// </summary>
+    private static NamedMatrix<T> ReadArrayRows<T>(StreamReader text, string source, MatrixReadOptions options, int line, int rows, int cols, bool symmetric, int first, int kept, long expected)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var m = new DenseMatrix<T>(kept, cols);
+        var cancel = options.CancellationToken;
+        long read = 0;
+        int i = 0, j = 0; // the row and column of the next value
+        string? s;
+        while ((s = text.ReadLine()) is not null)
+        {
+            line++;
+            if ((line & 0xFFF) == 0)
+            {
+                cancel.ThrowIfCancellationRequested();
+            }
+
+            var span = s.AsSpan().Trim();
+            if (span.IsEmpty || span[0] == '%')
+            {
+                continue;
+            }
+
+            if (read == expected)
+            {
+                InputValues.Throw($"{source}, line {line}: more values than the {expected} a {rows} x {cols}{(symmetric ? " symmetric" : string.Empty)} array holds.");
+            }
+
+            T v = ParseValue<T>(span, Field.Real, source, line, options.AllowNegative);
+            if ((uint)(i - first) < (uint)kept)
+            {
+                m[i - first, j] = v;
+            }
+
+            if (symmetric && (uint)(j - first) < (uint)kept)
+            {
+                m[j - first, i] = v;
+            }
+
+            read++;
+            if (++i == rows)
+            {
+                j++;
+                i = symmetric ? j : 0;
+            }
+        }
+
+        if (read < expected)
+        {
+            InputValues.Throw($"{source}, line {line}: truncated Matrix Market file: {read} of {expected} values.");
         }
 
         return new NamedMatrix<T>(m, null, null, MatrixFormat.MatrixMarket, source);

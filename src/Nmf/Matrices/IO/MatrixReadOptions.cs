@@ -35,4 +35,10 @@ public sealed record MatrixReadOptions
     /// masked solver (<c>--missing nan</c>); default false, which rejects them.
     /// </summary>
     public bool AllowMissing { get; init; }
+
+    /// <summary>
+    /// Stops a long read: the readers check it as they go (every few thousand values) and throw
+    /// <see cref="OperationCanceledException"/>; default none.
+    /// </summary>
+    public CancellationToken CancellationToken { get; init; }
 }

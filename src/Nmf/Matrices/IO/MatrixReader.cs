@@ -29,7 +29,34 @@ public static class MatrixReader
             return Read<T>(Console.OpenStandardInput(), "-", options);
         }
 
-        Stream stream;
+        return Read<T>(Open(path), path, options);
+    }
+
+    /// <summary>
+    /// Reads only rows [<paramref name="start"/>, start + <paramref name="count"/>) of the matrix in
+    /// <paramref name="path"/>, holding no more than those rows: a C-order <c>.npy</c> file is entered at the first
+    /// row (a Fortran-order one column strip by column strip), Matrix Market and delimited text are streamed and only
+    /// the range's entries kept (text before the range is not parsed, text after it is not read).
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>: the element type of the result.</typeparam>
+    /// <param name="path">File to read; <c>-</c> reads standard input.</param>
+    /// <param name="start">First row, 0-based (a header row does not count).</param>
+    /// <param name="count">Number of rows, at least 1; −1 reads to the last row.</param>
+    /// <param name="options">How to read it; null detects everything.</param>
+    /// <returns>The rows (dense, or CSR for a coordinate Matrix Market file) and the names the file gave them.</returns>
+    /// <exception cref="NmfInputException">The range is empty or beyond the file's rows, or the file is missing,
+    /// unreadable, malformed, or holds a value NMF cannot take.</exception>
+    public static NamedMatrix<T> ReadRows<T>(string path, int start, int count, MatrixReadOptions? options = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var window = RowWindow.Checked(path, start, count);
+        var stream = path == "-" ? Console.OpenStandardInput() : Open(path);
+        return Read<T>(stream, path, options, window);
+    }
+
+    private static FileStream Open(string path)
+    {
         try
         {
             if (Directory.Exists(path))
@@ -37,7 +64,7 @@ public static class MatrixReader
                 throw new NmfInputException($"{path}: is a directory, not a matrix file.");
             }
 
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         }
         catch (FileNotFoundException)
         {
@@ -55,8 +82,6 @@ public static class MatrixReader
         {
             throw new NmfInputException($"{path}: cannot open: {e.Message}");
         }
-
-        return Read<T>(stream, path, options);
     }
 
     /// <summary>Reads a matrix from a stream (closed afterwards).</summary>
@@ -67,6 +92,10 @@ public static class MatrixReader
     /// <returns>The matrix and the names the file gave.</returns>
     /// <exception cref="NmfInputException">The content is malformed or holds a value NMF cannot take.</exception>
     public static NamedMatrix<T> Read<T>(Stream stream, string source, MatrixReadOptions? options = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => Read<T>(stream, source, options, null);
+
+    private static NamedMatrix<T> Read<T>(Stream stream, string source, MatrixReadOptions? options, RowWindow? window)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -92,9 +121,9 @@ public static class MatrixReader
                 var format = options.Format != MatrixFormat.Auto ? options.Format : Detect(source, peek.Head);
                 return format switch
                 {
-                    MatrixFormat.MatrixMarket => MatrixMarketReader.Read<T>(peek, source, options),
-                    MatrixFormat.Npy => NpyReader.Read<T>(peek, source, gzip ? -1 : peek.KnownLength, options),
-                    _ => DelimitedReader.Read<T>(peek, source, options.Separator ?? SeparatorFor(source, peek.Head), options),
+                    MatrixFormat.MatrixMarket => MatrixMarketReader.Read<T>(peek, source, options, window),
+                    MatrixFormat.Npy => NpyReader.Read<T>(peek, source, gzip ? -1 : peek.KnownLength, options, window),
+                    _ => DelimitedReader.Read<T>(peek, source, options.Separator ?? SeparatorFor(source, peek.Head), options, window),
                 };
             }
             finally

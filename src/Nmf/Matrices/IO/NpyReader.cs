@@ -17,7 +17,7 @@ internal static partial class NpyReader
 
     public static bool HasMagic(ReadOnlySpan<byte> head) => head.StartsWith(Magic);
 
-    public static NamedMatrix<T> Read<T>(Stream stream, string source, long knownLength, MatrixReadOptions options)
+    public static NamedMatrix<T> Read<T>(Stream stream, string source, long knownLength, MatrixReadOptions options, RowWindow? window = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Span<byte> pre = stackalloc byte[10];
@@ -78,9 +78,9 @@ internal static partial class NpyReader
             InputValues.Throw($"{source}: empty array (shape ({rows}, {cols})).");
         }
 
-        if (count > InputValues.MaxDenseElements)
+        if (count > InputValues.MaxDenseElements && window is null)
         {
-            InputValues.Throw($"{source}: shape ({rows}, {cols}) is too large for a dense matrix.");
+            InputValues.Throw($"{source}: shape ({rows}, {cols}) is too large for a dense matrix (read it in row ranges).");
         }
 
         long dataBytes = count * element.Size;
@@ -89,12 +89,20 @@ internal static partial class NpyReader
             InputValues.Throw($"{source}: truncated .npy data: {Math.Max(0, knownLength - prefixLength - headerLength)} bytes for shape ({rows}, {cols}) of {descr}, which needs {dataBytes}.");
         }
 
+        if (window is RowWindow w)
+        {
+            var rowsOf = ReadRows<T>(stream, source, options, element, fortran, rows, cols, w);
+            return new NamedMatrix<T>(rowsOf, null, null, MatrixFormat.Npy, source);
+        }
+
+        var cancel = options.CancellationToken;
         var values = new ChunkedBuffer<T>();
         var buffer = new byte[1 << 16];
         int carry = 0;
         long e = 0;
         while (e < count)
         {
+            cancel.ThrowIfCancellationRequested();
             int want = (int)Math.Min(buffer.Length - carry, ((count - e) * element.Size) - carry);
             int n = stream.Read(buffer, carry, want);
             if (n == 0)
@@ -134,6 +142,117 @@ internal static partial class NpyReader
         }
 
         return new NamedMatrix<T>(m, null, null, MatrixFormat.Npy, source);
+    }
+
+    /// <summary>
+    /// Rows [start, end) of the array whose data starts at the stream's position. C order: the rows before are skipped
+    /// (a seek for a file) and only the window's rows read. Fortran order: each column's strip of the window is read
+    /// and the rest of the column skipped. Memory: the window's values plus one column strip.
+    /// </summary>
+    private static DenseMatrix<T> ReadRows<T>(Stream stream, string source, MatrixReadOptions options, NpyElement element, bool fortran, int rows, int cols, RowWindow window)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int count = window.RowsIn(source, rows);
+        int start = window.Start;
+        if ((long)count * cols > InputValues.MaxDenseElements)
+        {
+            InputValues.Throw($"{source}: rows {start + 1}..{start + count} of {cols} columns are too many for one dense matrix.");
+        }
+
+        var result = new DenseMatrix<T>(count, cols);
+        var buffer = new byte[1 << 16];
+        if (!fortran)
+        {
+            Skip(stream, (long)start * cols * element.Size, source, rows, cols);
+            Decode(stream, source, options, element, buffer, result.Data, e => (start + (e / cols), e % cols), rows, cols);
+            return result;
+        }
+
+        var strip = new T[count];
+        for (int j = 0; j < cols; j++)
+        {
+            int column = j;
+            Skip(stream, (long)start * element.Size, source, rows, cols);
+            Decode(stream, source, options, element, buffer, strip, e => (start + e, column), rows, cols);
+            for (int i = 0; i < count; i++)
+            {
+                result.Data[((long)i * cols) + j] = strip[i];
+            }
+
+            if (j + 1 < cols)
+            {
+                Skip(stream, (long)(rows - start - count) * element.Size, source, rows, cols);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Decodes target.Length consecutive elements; <paramref name="where"/> turns an element's index in the
+    /// target into its (row, column) for messages.</summary>
+    private static void Decode<T>(Stream stream, string source, MatrixReadOptions options, NpyElement element, byte[] buffer, Span<T> target, Func<long, (long Row, long Col)> where, int rows, int cols)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int perRead = buffer.Length / element.Size;
+        for (int done = 0; done < target.Length;)
+        {
+            options.CancellationToken.ThrowIfCancellationRequested();
+            int n = Math.Min(perRead, target.Length - done);
+            int bytes = n * element.Size;
+            if (ReadFully(stream, buffer.AsSpan(0, bytes)) < bytes)
+            {
+                InputValues.Throw($"{source}: truncated .npy data for shape ({rows}, {cols}).");
+            }
+
+            for (int q = 0; q < n; q++)
+            {
+                T v = element.Decode<T>(buffer.AsSpan(q * element.Size, element.Size));
+                string? problem = InputValues.Problem(v, options.AllowNegative, options.AllowMissing);
+                if (problem is not null)
+                {
+                    var (i, j) = where(done + q);
+                    InputValues.Throw($"{source}: element (row {i + 1}, column {j + 1}): {problem}.");
+                }
+
+                target[done + q] = v;
+            }
+
+            done += n;
+        }
+    }
+
+    private static void Skip(Stream stream, long bytes, string source, int rows, int cols)
+    {
+        if (bytes == 0)
+        {
+            return;
+        }
+
+        long skipped;
+        if (stream is PeekStream peek)
+        {
+            skipped = peek.Skip(bytes);
+        }
+        else
+        {
+            var scratch = new byte[(int)Math.Min(1 << 16, bytes)];
+            skipped = 0;
+            while (skipped < bytes)
+            {
+                int n = stream.Read(scratch, 0, (int)Math.Min(scratch.Length, bytes - skipped));
+                if (n == 0)
+                {
+                    break;
+                }
+
+                skipped += n;
+            }
+        }
+
+        if (skipped < bytes)
+        {
+            InputValues.Throw($"{source}: truncated .npy data for shape ({rows}, {cols}).");
+        }
     }
 
     private static (string Descr, bool Fortran, int Rows, int Cols) ParseHeader(string header, string source)

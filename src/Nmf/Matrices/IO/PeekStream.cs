@@ -33,6 +33,48 @@ internal sealed class PeekStream : Stream
     /// <summary>Total length when the inner stream knows it, else -1.</summary>
     public long KnownLength => _inner.CanSeek ? _inner.Length : -1;
 
+    /// <summary>
+    /// Moves <paramref name="bytes"/> forward: a seek of the inner stream when it can seek (a file), otherwise reads
+    /// that are thrown away (standard input, gzip). Returns the bytes skipped (fewer at the end of the stream).
+    /// </summary>
+    public long Skip(long bytes)
+    {
+        long skipped = 0;
+        if (_headPosition < _headLength)
+        {
+            int n = (int)Math.Min(bytes, _headLength - _headPosition);
+            _headPosition += n;
+            skipped = n;
+        }
+
+        if (skipped == bytes)
+        {
+            return skipped;
+        }
+
+        if (_inner.CanSeek)
+        {
+            long available = Math.Max(0, _inner.Length - _inner.Position);
+            long n = Math.Min(bytes - skipped, available);
+            _inner.Seek(n, SeekOrigin.Current);
+            return skipped + n;
+        }
+
+        var scratch = new byte[(int)Math.Min(1 << 16, bytes - skipped)];
+        while (skipped < bytes)
+        {
+            int n = _inner.Read(scratch, 0, (int)Math.Min(scratch.Length, bytes - skipped));
+            if (n == 0)
+            {
+                break;
+            }
+
+            skipped += n;
+        }
+
+        return skipped;
+    }
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;

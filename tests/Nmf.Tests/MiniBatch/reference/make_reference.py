@@ -166,6 +166,10 @@ def main():
              dict(batch_size=64, max_iter=5, alpha_W=0.01, alpha_H=0.02, l1_ratio=0.3,
                   forget_factor=0.5, **exact))
     fit_case("digits-early-stop", x, 6, dict(batch_size=30, max_iter=200, tol=1e-4, max_no_improvement=3))
+    # transform of a fitted model: _solve_W with H fixed, its tol stopping rule and transform_max_iter = max_iter
+    fit_case("digits-transform-kl", x, 6,
+             dict(batch_size=50, max_iter=30, beta_loss="kullback-leibler", tol=3e-3, max_no_improvement=None,
+                  alpha_W=0.002, l1_ratio=0.5), xnew=digits[300:340])
     fit_case("digits-tol-stop", x, 6, dict(batch_size=300, max_iter=200, tol=5e-3, max_no_improvement=None))
     fit_case("austen-sparse-frobenius", austen, 5, dict(batch_size=16, max_iter=5, **exact))
     fit_case("austen-sparse-kl", austen, 5,
