@@ -156,7 +156,7 @@ internal sealed class ClusterFlags
                     ["transposed"] = false,
                     ["blocks"] = new JsonArray(sources.Select((s, b) => (JsonNode)new JsonObject { ["source"] = s.ToString(), ["rows"] = result.BlockRows[b], ["silo"] = result.Silos[b] }).ToArray()),
                 },
-                ["parameters"] = ModelFile.Parameters(options with { Init = options.Init == NmfInit.Custom ? NmfInit.Custom : NmfInit.Random }, typeof(T) == typeof(float)),
+                ["parameters"] = ModelFile.Parameters(options with { Init = result.Init }, typeof(T) == typeof(float)),
                 ["cluster"] = new JsonObject
                 {
                     ["address"] = primary.ToString(),

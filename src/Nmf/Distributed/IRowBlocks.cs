@@ -19,6 +19,9 @@ internal interface IRowBlocks<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Columns m of X.</summary>
     int Cols { get; }
 
+    /// <summary>Rows of each block, in block order.</summary>
+    IReadOnlyList<int> BlockRows { get; }
+
     /// <summary>Each block updates its W_b from the broadcast H and returns its share of H's update.</summary>
     Task<RowBlockPartials<T>[]> StepAsync(RowBlockStep<T> step, CancellationToken cancellationToken);
 
@@ -94,7 +97,11 @@ internal sealed class LocalRowBlocks<T> : IRowBlocks<T> where T : unmanaged, IFl
 
         Rows = x.Rows;
         Cols = x.Cols;
+        BlockRows = blockRows.ToArray();
     }
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> BlockRows { get; }
 
     /// <inheritdoc />
     public int BlockCount => _x.Length;

@@ -129,6 +129,28 @@ public class ClusterTests(ThreeSilos silos) : IClassFixture<ThreeSilos>
         Assert.Equal(5 * perBlock * sizeof(float), result.BytesPerIteration);
     }
 
+    [Theory]
+    [InlineData("dense", NmfInit.Nndsvda)]
+    [InlineData("sparse", NmfInit.Auto)]
+    [InlineData("dense", NmfInit.Nndsvdar)]
+    public async Task ClusterNndsvdStartEqualsBlockStart(string data, NmfInit init)
+    {
+        IMatrix<double> x = data == "dense" ? DistributedTestData.Digits() : DistributedTestData.Austen();
+        var ct = TestContext.Current.CancellationToken;
+        var options = DistributedTestData.Options(NmfSolver.Mu, 2.0, 4, 10) with { Init = init, RandomState = 1 };
+        var partition = LocalRowBlocks<double>.EvenPartition(x.Rows, 5);
+        var resolved = init == NmfInit.Auto ? NmfInit.Nndsvda : init;
+        var (w0, h0) = await BlockNndsvd.InitializeAsync(new LocalRowBlocks<double>(x, new DenseMatrix<double>(x.Rows, 1), partition), 4, resolved, 1, 1, ct);
+        var (wLocal, local) = await DistributedTestData.LocalFit(x, options with { Init = NmfInit.Custom }, w0, h0, partition);
+
+        var result = await DistributedNmf.FitAsync<double>(silos.Cluster.Client, DistributedTestData.InlineBlocks(x, partition), options, null, null,
+            new DistributedFitOptions { CheckpointInterval = 0 }, ct);
+
+        Assert.Equal(resolved, result.Init);
+        Assert.Equal(local.H.Data, result.Components.Data);
+        Assert.Equal(wLocal.Data, result.W!.Data);
+    }
+
     [Fact]
     public async Task BlocksReadTheirOwnPartFiles()
     {
