@@ -116,6 +116,23 @@ public sealed class RowRangeTests : IDisposable
         Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A silo's block of one file: the block reader reads just its rows; a bad range names the silo.</summary>
+    [Theory]
+    [InlineData("fortran.npy")]
+    [InlineData("coordinate.mtx")]
+    [InlineData("names.csv")]
+    public void SiloReadsItsBlockOfOneFile(string file)
+    {
+        string path = Write(file);
+        var whole = MatrixFiles.Dense(MatrixReader.Read<double>(path).Matrix);
+        var block = Nmf.Distributed.BlockReader.Read<double>(new Nmf.Distributed.BlockSource { Path = path, RowStart = 8, RowCount = 6 }, "silo-2");
+        Assert.Equal(whole.SliceRows(8, 6).Data, MatrixFiles.Dense(block).Data);
+        var tail = Nmf.Distributed.BlockReader.Read<double>(new Nmf.Distributed.BlockSource { Path = path, RowStart = 20 }, "silo-2");
+        Assert.Equal(whole.SliceRows(20, N - 20).Data, MatrixFiles.Dense(tail).Data);
+        var e = Assert.Throws<NmfInputException>(() => Nmf.Distributed.BlockReader.Read<double>(new Nmf.Distributed.BlockSource { Path = path, RowStart = 20, RowCount = 9 }, "silo-2"));
+        Assert.StartsWith($"silo silo-2: {path}: rows 21..29 requested, the file has {N}", e.Message, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string> BigFormats() => ["c.npy", "fortran.npy", "big.csv"];
 
     /// <summary>
