@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Nmf.Kernels;
 
@@ -118,8 +119,8 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
         private int _rows, _fRow, _fComp, _k, _rRow, _rComp, _blocks, _parts, _fOffset, _rOffset;
         private T _l1;
 
-        /// <summary>Rows per block: four vectors of lanes, four independent chains over c.</summary>
-        private static int Lanes => 4 * TS.Count;
+        /// <summary>Rows per block: eight vectors of lanes, eight independent chains over c.</summary>
+        private static int Lanes => 8 * TS.Count;
 
         public static SweepResult<T> Execute(
             T[] f, int rows, int fRow, int fComp, T[] gram, int k, T[] rhs, int rRow, int rComp, T l1, int[] order, int threads,
@@ -187,6 +188,13 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
 
                     T* fSource = Gather(f0, _fRow, _fComp, i0, count, fb, fLength);
                     T* rSource = Gather(r0, _rRow, _rComp, i0, count, rb, rLength);
+                    if (b + 1 < b1)
+                    {
+                        // The next block's rows are fetched while this one is swept (row-major rows are contiguous).
+                        Prefetch(f0, _fRow, _fComp, i0 + lanes, fLength);
+                        Prefetch(r0, _rRow, _rComp, i0 + lanes, rLength);
+                    }
+
                     SweepBlock(fSource, fSource == fb ? lanes : _fComp, rSource, rSource == rb ? lanes : _rComp, gram, ref violation, ref change);
                     if (fSource == fb)
                     {
@@ -197,6 +205,22 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
 
             _violations[part] = TS.Sum(violation);
             _changes[part] = double.CreateChecked(TS.Sum(change));
+        }
+
+        /// <summary>Asks for the cache lines of rows i0..i0+lanes−1 when they are contiguous (component stride 1).</summary>
+        private void Prefetch(T* source, int row, int comp, int i0, long length)
+        {
+            if (!Sse.IsSupported || comp != 1 || row < _k)
+            {
+                return;
+            }
+
+            long start = (long)i0 * row, end = Math.Min(length, (long)(i0 + Lanes) * row);
+            byte* p = (byte*)(source + start), stop = (byte*)(source + end);
+            for (; p < stop; p += 64)
+            {
+                Sse.Prefetch0(p);
+            }
         }
 
         /// <summary>
@@ -340,17 +364,24 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
         {
             int v = TS.Count, k = _k;
             TV l1 = TS.Broadcast(_l1), zero = TS.Zero;
-            TV viol = violation, chg = change;
+
+            // Two accumulators each for the violation and the change, so their chains do not pace the sweep.
+            TV violA = violation, chgA = change, violB = TS.Zero, chgB = TS.Zero;
             foreach (int t in _order!)
             {
                 T* gt = gram + (t * k);
                 T* rt = rb + (t * rStride);
 
-                // grad = −(R − l1), then + G[t,c]·F[c] for c in order: a separate multiply and add per term.
+                // grad = −(R − l1), then + G[t,c]·F[c] for c in order: a separate multiply and add per term. Eight
+                // independent chains cover the latency of the adds.
                 TV g0 = TS.Subtract(zero, TS.Subtract(TS.Load(rt), l1));
                 TV g1 = TS.Subtract(zero, TS.Subtract(TS.Load(rt + v), l1));
                 TV g2 = TS.Subtract(zero, TS.Subtract(TS.Load(rt + (2 * v)), l1));
                 TV g3 = TS.Subtract(zero, TS.Subtract(TS.Load(rt + (3 * v)), l1));
+                TV g4 = TS.Subtract(zero, TS.Subtract(TS.Load(rt + (4 * v)), l1));
+                TV g5 = TS.Subtract(zero, TS.Subtract(TS.Load(rt + (5 * v)), l1));
+                TV g6 = TS.Subtract(zero, TS.Subtract(TS.Load(rt + (6 * v)), l1));
+                TV g7 = TS.Subtract(zero, TS.Subtract(TS.Load(rt + (7 * v)), l1));
                 T* fc = fb;
                 for (int c = 0; c < k; c++, fc += fStride)
                 {
@@ -359,18 +390,26 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
                     g1 = TS.Add(g1, TS.Multiply(gtc, TS.Load(fc + v)));
                     g2 = TS.Add(g2, TS.Multiply(gtc, TS.Load(fc + (2 * v))));
                     g3 = TS.Add(g3, TS.Multiply(gtc, TS.Load(fc + (3 * v))));
+                    g4 = TS.Add(g4, TS.Multiply(gtc, TS.Load(fc + (4 * v))));
+                    g5 = TS.Add(g5, TS.Multiply(gtc, TS.Load(fc + (5 * v))));
+                    g6 = TS.Add(g6, TS.Multiply(gtc, TS.Load(fc + (6 * v))));
+                    g7 = TS.Add(g7, TS.Multiply(gtc, TS.Load(fc + (7 * v))));
                 }
 
                 T hessian = gt[t];
                 T* ft = fb + (t * fStride);
-                Update(ft, g0, hessian, ref viol, ref chg);
-                Update(ft + v, g1, hessian, ref viol, ref chg);
-                Update(ft + (2 * v), g2, hessian, ref viol, ref chg);
-                Update(ft + (3 * v), g3, hessian, ref viol, ref chg);
+                Update(ft, g0, hessian, ref violA, ref chgA);
+                Update(ft + v, g1, hessian, ref violB, ref chgB);
+                Update(ft + (2 * v), g2, hessian, ref violA, ref chgA);
+                Update(ft + (3 * v), g3, hessian, ref violB, ref chgB);
+                Update(ft + (4 * v), g4, hessian, ref violA, ref chgA);
+                Update(ft + (5 * v), g5, hessian, ref violB, ref chgB);
+                Update(ft + (6 * v), g6, hessian, ref violA, ref chgA);
+                Update(ft + (7 * v), g7, hessian, ref violB, ref chgB);
             }
 
-            violation = viol;
-            change = chg;
+            violation = TS.Add(violA, violB);
+            change = TS.Add(chgA, chgB);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
