@@ -3,7 +3,8 @@
 #   scripts/local-cluster.sh N [BASE_PORT]   start N workers on 127.0.0.1:BASE_PORT.. (default 11111); the first is
 #                                             the primary, clients use --cluster 127.0.0.1:BASE_PORT
 #   scripts/local-cluster.sh stop            stop the workers this script started
-# Logs and process ids live in ${NMF_CLUSTER_DIR:-/tmp/nmf-local-cluster}.
+# Logs and process ids live in ${NMF_CLUSTER_DIR:-/tmp/nmf-local-cluster}. NMF_PROBE_TIMEOUT=S sets the workers'
+# liveness probe timeout (nmf worker --probe-timeout; a killed worker is declared dead after about 3 S).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${NMF_CLUSTER_DIR:-/tmp/nmf-local-cluster}
@@ -44,7 +45,7 @@ fi
 : > "$dir/pids"
 for i in $(seq 0 $((n - 1))); do
   port=$((base + i))
-  dotnet "$cli" worker --cluster "127.0.0.1:$base" --port "$port" > "$dir/worker-$port.log" 2>&1 &
+  dotnet "$cli" worker --cluster "127.0.0.1:$base" --port "$port" ${NMF_PROBE_TIMEOUT:+--probe-timeout "$NMF_PROBE_TIMEOUT"} > "$dir/worker-$port.log" 2>&1 &
   echo $! >> "$dir/pids"
   # each worker prints one line once its silo has joined; the primary must be up before the others join
   for _ in $(seq 1 300); do

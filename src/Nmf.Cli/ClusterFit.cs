@@ -19,8 +19,11 @@ internal sealed class ClusterFlags
     private readonly Option<int> _blocks = new("--blocks") { Description = "Row blocks a single input file is split into (with --cluster).", DefaultValueFactory = _ => 4 };
     private readonly Option<int> _checkpoint = new("--checkpoint-every") { Description = "Iterations between checkpoints the fit resumes from when a silo dies; 0 = none (with --cluster).", DefaultValueFactory = _ => 10 };
 
+    private readonly Option<bool> _logCheckpoints = new("--log-checkpoints") { Description = "Print one line on stderr per checkpoint, for the logs of long fits (with --cluster)." };
+
     public void AddTo(Command command)
     {
+        command.Options.Add(_logCheckpoints);
         command.Options.Add(_cluster);
         command.Options.Add(_blocks);
         command.Options.Add(_checkpoint);
@@ -49,9 +52,10 @@ internal sealed class ClusterFlags
         }
 
         var sources = Sources(input, blocks);
+        bool logCheckpoints = parsed.GetValue(_logCheckpoints);
         return float32
-            ? Run<float>(primary, sources, input, output, w0Path, h0Path, options, checkpoint, json, quiet)
-            : Run<double>(primary, sources, input, output, w0Path, h0Path, options, checkpoint, json, quiet);
+            ? Run<float>(primary, sources, input, output, w0Path, h0Path, options, checkpoint, logCheckpoints, json, quiet)
+            : Run<double>(primary, sources, input, output, w0Path, h0Path, options, checkpoint, logCheckpoints, json, quiet);
     }
 
     /// <summary>The blocks of INPUT: the files of a folder in name order, or row ranges of one delimited file.</summary>
@@ -93,7 +97,7 @@ internal sealed class ClusterFlags
         return sources;
     }
 
-    private static int Run<T>(System.Net.IPEndPoint primary, BlockSource[] sources, string input, string output, string? w0Path, string? h0Path, NmfOptions options, int checkpoint, bool json, bool quiet)
+    private static int Run<T>(System.Net.IPEndPoint primary, BlockSource[] sources, string input, string output, string? w0Path, string? h0Path, NmfOptions options, int checkpoint, bool logCheckpoints, bool json, bool quiet)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var token = CliRuntime.Cancellation;
@@ -111,9 +115,21 @@ internal sealed class ClusterFlags
         using (host)
         {
             var log = new List<string>();
-            var result = DistributedNmf.FitAsync(client, sources, options, w0, h0, new DistributedFitOptions
+            DistributedFitResult<T> result;
+            try
+            {
+                result = Fit();
+            }
+            catch (Exception e) when (e is RowBlockUnavailableException or ClusterUnreachableException)
+            {
+                // a lost silo the fit could not resume from: one line, nothing written
+                throw new CliUsageException($"cluster {primary}: {CliRuntime.OneLine(e.Message)}");
+            }
+
+            DistributedFitResult<T> Fit() => DistributedNmf.FitAsync(client, sources, options, w0, h0, new DistributedFitOptions
             {
                 CheckpointInterval = checkpoint,
+                LogCheckpoints = logCheckpoints,
                 Log = line =>
                 {
                     log.Add(line);
@@ -140,7 +156,7 @@ internal sealed class ClusterFlags
                     ["transposed"] = false,
                     ["blocks"] = new JsonArray(sources.Select((s, b) => (JsonNode)new JsonObject { ["source"] = s.ToString(), ["rows"] = result.BlockRows[b], ["silo"] = result.Silos[b] }).ToArray()),
                 },
-                ["parameters"] = ModelFile.Parameters(options with { Init = options.Init == NmfInit.Custom ? NmfInit.Custom : NmfInit.Random }, typeof(T) == typeof(float)),
+                ["parameters"] = ModelFile.Parameters(options with { Init = result.Init }, typeof(T) == typeof(float)),
                 ["cluster"] = new JsonObject
                 {
                     ["address"] = primary.ToString(),

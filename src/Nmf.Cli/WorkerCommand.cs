@@ -17,10 +17,12 @@ internal static class WorkerCommand
         var cluster = new Option<string>("--cluster") { Description = "HOST:PORT of the cluster's primary silo (the first worker).", Required = true };
         var port = new Option<int?>("--port") { Description = "This silo's port (default: the cluster's port, which makes this worker the primary)." };
         var advertise = new Option<string?>("--advertise") { Description = "This silo's address as other machines reach it (default: the cluster host's address family loopback or the primary's address)." };
+        var probe = new Option<double?>("--probe-timeout") { Description = "Seconds of the cluster's liveness probes (default 5): a silo missing three is suspected, two suspecting silos declare it dead, and a fit resumes without its blocks." };
         var command = new Command("worker", "Run a silo of an NMF cluster (Microsoft Orleans) until Ctrl-C.");
         command.Options.Add(cluster);
         command.Options.Add(port);
         command.Options.Add(advertise);
+        command.Options.Add(probe);
         command.SetAction(parsed =>
         {
             var primary = NmfClusterHosting.ParseAddress(parsed.GetValue(cluster)!, "--cluster");
@@ -33,18 +35,24 @@ internal static class WorkerCommand
             string? advertiseText = parsed.GetValue(advertise);
             IPAddress advertised = advertiseText is null ? primary.Address : IPAddress.TryParse(advertiseText, out var a) ? a
                 : throw new CliUsageException($"--advertise {advertiseText}: not an IP address.");
-            return Run(primary, advertised, siloPort);
+            double? probeSeconds = parsed.GetValue(probe);
+            if (probeSeconds is not null and (<= 0 or > 3600 or double.NaN))
+            {
+                throw new CliUsageException($"--probe-timeout {probeSeconds}: must be a number of seconds above 0 and at most 3600.");
+            }
+
+            return Run(primary, advertised, siloPort, probeSeconds is double p ? TimeSpan.FromSeconds(p) : null);
         });
         return command;
     }
 
-    private static int Run(IPEndPoint primary, IPAddress advertised, int siloPort)
+    private static int Run(IPEndPoint primary, IPAddress advertised, int siloPort, TimeSpan? probeTimeout)
     {
         var token = CliRuntime.Cancellation;
         Microsoft.Extensions.Hosting.IHost host;
         try
         {
-            host = NmfClusterHosting.StartWorkerAsync(primary, advertised, siloPort, token).GetAwaiter().GetResult();
+            host = NmfClusterHosting.StartWorkerAsync(primary, advertised, siloPort, token, probeTimeout).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is not OperationCanceledException && !CliRuntime.IsInputError(e))
         {

@@ -18,6 +18,9 @@ public sealed record DistributedFitOptions
     /// <summary>Receives one line per event worth telling (a resume).</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>Also log one line per checkpoint ("checkpoint at iteration N."), for the logs of long fits.</summary>
+    public bool LogCheckpoints { get; init; }
+
     /// <summary>Called after each completed iteration (tests use it to stop a silo mid-fit).</summary>
     internal Func<int, Task>? AfterIteration { get; init; }
 }
@@ -26,8 +29,9 @@ public sealed record DistributedFitOptions
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class DistributedFitResult<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    internal DistributedFitResult(DenseMatrix<T> h, DenseMatrix<T>? w, int nIter, double error, int resumes, double seconds, long bytes, IReadOnlyList<string> silos, IReadOnlyList<int> blockRows)
+    internal DistributedFitResult(DenseMatrix<T> h, DenseMatrix<T>? w, int nIter, double error, int resumes, double seconds, long bytes, IReadOnlyList<string> silos, IReadOnlyList<int> blockRows, NmfInit init)
     {
+        Init = init;
         Components = h;
         W = w;
         NIter = nIter;
@@ -38,6 +42,9 @@ public sealed class DistributedFitResult<T> where T : unmanaged, IFloatingPointI
         Silos = silos;
         BlockRows = blockRows;
     }
+
+    /// <summary>The start the fit used (<see cref="NmfInit.Auto"/> resolved).</summary>
+    public NmfInit Init { get; }
 
     /// <summary>H (k x m).</summary>
     public DenseMatrix<T> Components { get; }
@@ -77,9 +84,10 @@ public static class DistributedNmf
 {
     /// <summary>
     /// Fits X = the blocks' rows stacked in order. The start is W0 and H0 when <see cref="NmfOptions.Init"/> is
-    /// <see cref="NmfInit.Custom"/>; otherwise scikit-learn's random init (also for <see cref="NmfInit.Auto"/>: NNDSVD
-    /// would need all of X in one place), from the mean of X summed over the blocks and NumPy's generator seeded with
-    /// <see cref="NmfOptions.RandomState"/>.
+    /// <see cref="NmfInit.Custom"/>; scikit-learn's random init from the mean of X summed over the blocks and NumPy's
+    /// generator seeded with <see cref="NmfOptions.RandomState"/>; or NNDSVD, NNDSVDA, NNDSVDAR from a randomized SVD
+    /// computed through the blocks (<see cref="BlockNndsvd"/>). <see cref="NmfInit.Auto"/> is scikit-learn's: NNDSVDA
+    /// when k ≤ min(n, m), else random.
     /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="grains">The cluster client (or a silo's grain factory).</param>
@@ -110,17 +118,15 @@ public static class DistributedNmf
             throw new ArgumentException("Init = Custom needs W0 and H0.", nameof(w0));
         }
 
-        if (!custom && options.Init is not (NmfInit.Auto or NmfInit.Random))
-        {
-            throw new ArgumentException($"init {options.Init.ToString().ToLowerInvariant()} needs all of X in one place; the distributed fit starts from random or custom factors.", nameof(options));
-        }
-
-        var driver = new BlockParallelNmf<T>(options, fit.CheckpointInterval, fit.MaxResumes, fit.Log, fit.AfterIteration);
+        var driver = new BlockParallelNmf<T>(options, fit.CheckpointInterval, fit.MaxResumes, fit.Log, fit.AfterIteration, fit.LogCheckpoints);
         string fitId = Guid.NewGuid().ToString("N");
         var rowBlocks = await OrleansRowBlocks<T>.LoadAsync(grains, fitId, blocks, k, cancellationToken).ConfigureAwait(false);
         try
         {
             int n = rowBlocks.Rows, m = rowBlocks.Cols;
+
+            // scikit-learn's 'auto': NNDSVDA when k <= min(n, m), else random
+            var init = custom ? NmfInit.Custom : options.Init != NmfInit.Auto ? options.Init : k <= Math.Min(n, m) ? NmfInit.Nndsvda : NmfInit.Random;
             if (custom)
             {
                 if (w0!.Rows != n || w0.Cols != k || h0!.Rows != k || h0.Cols != m)
@@ -128,10 +134,15 @@ public static class DistributedNmf
                     throw new ArgumentException($"the blocks hold {n} x {m}; W0 is {w0.Rows} x {w0.Cols} and H0 {h0!.Rows} x {h0.Cols} for k = {k}.", nameof(w0));
                 }
             }
-            else
+            else if (init == NmfInit.Random)
             {
                 double mean = await rowBlocks.SumAsync(cancellationToken).ConfigureAwait(false) / ((double)n * m);
                 (w0, h0) = RandomStart<T>(mean, n, m, k, options.RandomState);
+            }
+            else
+            {
+                int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+                (w0, h0) = await BlockNndsvd.InitializeAsync(rowBlocks, k, init, options.RandomState, threads, cancellationToken).ConfigureAwait(false);
             }
 
             await rowBlocks.SetWAsync(w0, cancellationToken).ConfigureAwait(false);
@@ -150,7 +161,7 @@ public static class DistributedNmf
             }
 
             return new DistributedFitResult<T>(result.H, w, result.NIter, result.ReconstructionError, result.Resumes, result.Seconds,
-                result.BytesPerIteration, rowBlocks.Silos.ToArray(), rowBlocks.BlockRows.ToArray());
+                result.BytesPerIteration, rowBlocks.Silos.ToArray(), rowBlocks.BlockRows.ToArray(), init);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Nmf.Matrices;
 
 namespace Nmf.Distributed;
@@ -31,7 +32,7 @@ public sealed record BlockSource
     public override string ToString() => Path is null ? "inline rows" : RowCount < 0 && RowStart == 0 ? Path : $"{Path} rows {RowStart + 1}..{(RowCount < 0 ? "end" : (RowStart + RowCount).ToString(System.Globalization.CultureInfo.InvariantCulture))}";
 }
 
-/// <summary>A dense or CSR matrix as plain arrays (values as double on the wire), for Orleans messages.</summary>
+/// <summary>A dense or CSR matrix as plain arrays (values in the fit's precision), for Orleans messages.</summary>
 [GenerateSerializer]
 [Immutable]
 public sealed record MatrixPayload
@@ -46,7 +47,7 @@ public sealed record MatrixPayload
 
     /// <summary>Dense row-major values, or the CSR values.</summary>
     [Id(2)]
-    public double[] Values { get; init; } = [];
+    public Numbers Values { get; init; } = Numbers.Empty;
 
     /// <summary>CSR row offsets (null for dense).</summary>
     [Id(3)]
@@ -59,15 +60,15 @@ public sealed record MatrixPayload
     /// <summary>Packs a matrix.</summary>
     public static MatrixPayload From<T>(IMatrix<T> x) where T : unmanaged, IFloatingPointIeee754<T> => x switch
     {
-        DenseMatrix<T> d => new MatrixPayload { Rows = d.Rows, Cols = d.Cols, Values = Wire.ToDouble(d.Data) },
-        CsrMatrix<T> s => new MatrixPayload { Rows = s.Rows, Cols = s.Cols, Values = Wire.ToDouble(s.Values), RowPtr = s.RowPtr, ColIndices = s.ColIndices },
+        DenseMatrix<T> d => new MatrixPayload { Rows = d.Rows, Cols = d.Cols, Values = Numbers.From<T>(d.Data) },
+        CsrMatrix<T> s => new MatrixPayload { Rows = s.Rows, Cols = s.Cols, Values = Numbers.From<T>(s.Values), RowPtr = s.RowPtr, ColIndices = s.ColIndices },
         _ => throw new NotSupportedException(x.GetType().Name),
     };
 
     /// <summary>Unpacks to a dense or CSR matrix of <typeparamref name="T"/>.</summary>
     public IMatrix<T> ToMatrix<T>() where T : unmanaged, IFloatingPointIeee754<T> => RowPtr is null
-        ? new DenseMatrix<T>(Rows, Cols, Wire.FromDouble<T>(Values))
-        : new CsrMatrix<T>(Rows, Cols, RowPtr, ColIndices ?? [], Wire.FromDouble<T>(Values));
+        ? new DenseMatrix<T>(Rows, Cols, Values.To<T>())
+        : new CsrMatrix<T>(Rows, Cols, RowPtr, ColIndices ?? [], Values.To<T>());
 }
 
 /// <summary>Loads a block: its source, the element type, its starting W_b and the number of components.</summary>
@@ -89,7 +90,7 @@ public sealed record BlockLoad
 
     /// <summary>W_b (rows x k, row-major); null when a restore sets W afterwards.</summary>
     [Id(3)]
-    public double[]? W { get; init; }
+    public Numbers? W { get; init; }
 
     /// <summary>Columns every block must have; 0 = not checked.</summary>
     [Id(4)]
@@ -125,7 +126,7 @@ public sealed record StepRequest
 
     /// <summary>H (k x m, row-major).</summary>
     [Id(1)]
-    public double[] H { get; init; } = [];
+    public Numbers H { get; init; } = Numbers.Empty;
 
     /// <summary>k.</summary>
     [Id(2)]
@@ -154,6 +155,10 @@ public sealed record StepRequest
     /// <summary>Threads the block may use.</summary>
     [Id(8)]
     public int Threads { get; init; }
+
+    /// <summary>The state the block must be in before this step (its W_b after the previous one).</summary>
+    [Id(9)]
+    public BlockStamp Stamp { get; init; }
 }
 
 /// <summary>A block's share of H's update.</summary>
@@ -163,50 +168,107 @@ public sealed record StepReply
 {
     /// <summary>The numerator share (k x m).</summary>
     [Id(0)]
-    public double[] Numerator { get; init; } = [];
+    public Numbers Numerator { get; init; } = Numbers.Empty;
 
     /// <summary>The denominator share (k x k, k or k x m).</summary>
     [Id(1)]
-    public double[] Denominator { get; init; } = [];
+    public Numbers Denominator { get; init; } = Numbers.Empty;
 
     /// <summary>cd's violation of W_b's sweep.</summary>
     [Id(2)]
     public double Violation { get; init; }
 }
 
-/// <summary>Conversions of element arrays to and from the double arrays of the messages (exact for float and double).</summary>
-internal static class Wire
+/// <summary>
+/// Which state of W_b a call expects: the restore that set W_b (<see cref="Generation"/>, counted by the client from 1)
+/// and the steps taken since (<see cref="Steps"/>). A block in any other state (a fresh activation after its silo
+/// died, a second activation of the same block, a step that was lost) refuses the call, so a fit can never go on
+/// with a W_b that is not the one the client counts on.
+/// </summary>
+/// <param name="Generation">The client's restore count when W_b was last set.</param>
+/// <param name="Steps">Steps since that restore.</param>
+[GenerateSerializer]
+[Immutable]
+public readonly record struct BlockStamp([property: Id(0)] long Generation, [property: Id(1)] int Steps)
 {
-    public static double[] ToDouble<T>(T[] values) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>"generation G, step S", for messages.</summary>
+    public override string ToString() => $"generation {Generation}, step {Steps}";
+}
+
+/// <summary>
+/// Values of a float or double array as their raw bytes (4 or 8 a value, little-endian), so a float32 fit sends
+/// half the bytes of a float64 fit and both arrive bit for bit. Orleans then copies one byte array per message
+/// instead of encoding every value on its own.
+/// </summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record Numbers
+{
+    /// <summary>No values.</summary>
+    public static readonly Numbers Empty = new();
+
+    /// <summary>The values' bytes.</summary>
+    [Id(0)]
+    public byte[] Bytes { get; init; } = [];
+
+    /// <summary>True for float values, false for double.</summary>
+    [Id(1)]
+    public bool Single { get; init; }
+
+    /// <summary>Number of values.</summary>
+    public int Length => Bytes.Length / (Single ? sizeof(float) : sizeof(double));
+
+    /// <summary>Packs float or double values.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="values">The values.</param>
+    /// <returns>The packed values.</returns>
+    public static Numbers From<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (values is double[] d)
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
         {
-            return d;
+            throw new NotSupportedException($"element type {typeof(T).Name}: messages carry float or double.");
         }
 
-        var r = new double[values.Length];
-        for (int i = 0; i < r.Length; i++)
+        if (!BitConverter.IsLittleEndian)
         {
-            r[i] = double.CreateChecked(values[i]);
+            throw new PlatformNotSupportedException("the cluster's messages assume little-endian hosts.");
         }
 
-        return r;
+        return new Numbers { Bytes = MemoryMarshal.AsBytes(values).ToArray(), Single = typeof(T) == typeof(float) };
     }
 
-    public static T[] FromDouble<T>(double[] values) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Unpacks to <typeparamref name="T"/> (converting when the sender used the other precision).</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <returns>A new array.</returns>
+    public T[] To<T>() where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (values is T[] same)
+        bool single = typeof(T) == typeof(float);
+        if (single == Single)
         {
+            var same = new T[Length];
+            Bytes.CopyTo(MemoryMarshal.AsBytes(same.AsSpan()));
             return same;
         }
 
-        var r = new T[values.Length];
-        for (int i = 0; i < r.Length; i++)
+        var result = new T[Length];
+        if (Single)
         {
-            r[i] = T.CreateChecked(values[i]);
+            var f = MemoryMarshal.Cast<byte, float>(Bytes);
+            for (int i = 0; i < result.Length; i++)
+            {
+                result[i] = T.CreateChecked(f[i]);
+            }
+        }
+        else
+        {
+            var d = MemoryMarshal.Cast<byte, double>(Bytes);
+            for (int i = 0; i < result.Length; i++)
+            {
+                result[i] = T.CreateChecked(d[i]);
+            }
         }
 
-        return r;
+        return result;
     }
 }
 

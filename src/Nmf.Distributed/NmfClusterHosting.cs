@@ -39,10 +39,19 @@ public static class NmfClusterHosting
     /// <param name="primary">The primary silo's address and silo port.</param>
     /// <param name="advertised">This silo's address as the others reach it.</param>
     /// <param name="siloPort">This silo's port.</param>
+    /// <param name="probeTimeout">
+    /// Orleans' liveness probe timeout (default 5 s): a silo that misses three probes is suspected, and two suspecting
+    /// silos declare it dead, so a killed worker is noticed after about three probe timeouts.
+    /// </param>
     /// <returns>The builder.</returns>
-    public static ISiloBuilder UseNmfCluster(this ISiloBuilder builder, IPEndPoint primary, IPAddress advertised, int siloPort)
+    public static ISiloBuilder UseNmfCluster(this ISiloBuilder builder, IPEndPoint primary, IPAddress advertised, int siloPort, TimeSpan? probeTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (probeTimeout is TimeSpan probe)
+        {
+            builder.Configure<ClusterMembershipOptions>(o => o.ProbeTimeout = probe);
+        }
+
         builder.UseDevelopmentClustering(primary);
         builder.ConfigureEndpoints(advertised, siloPort, siloPort + GatewayOffset, listenOnAnyHostAddress: true);
         builder.Configure<ClusterOptions>(o =>
@@ -68,6 +77,20 @@ public static class NmfClusterHosting
             o.ServiceId = ServiceId;
         });
         builder.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
+
+        // A gateway that refuses the connection is tried a few times (a worker may still be starting), then the
+        // client gives up at once instead of waiting for its whole timeout.
+        int attempts = 0;
+        builder.UseConnectionRetryFilter(async (_, cancellationToken) =>
+        {
+            if (++attempts > ConnectAttempts)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+            return true;
+        });
         return builder;
     }
 
@@ -102,6 +125,9 @@ public static class NmfClusterHosting
         }
     }
 
+    /// <summary>How many times a client retries a gateway that refuses the connection (half a second apart).</summary>
+    public const int ConnectAttempts = 4;
+
     /// <summary>How long a client waits for the cluster's gateway to answer.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(20);
 
@@ -110,10 +136,11 @@ public static class NmfClusterHosting
     /// <param name="advertised">This silo's address as the others reach it.</param>
     /// <param name="siloPort">This silo's port (the primary's port makes it the primary).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="probeTimeout">Orleans' liveness probe timeout; null keeps Orleans' default (5 s).</param>
     /// <returns>The running host; stop it to leave the cluster.</returns>
-    public static async Task<IHost> StartWorkerAsync(IPEndPoint primary, IPAddress advertised, int siloPort, CancellationToken cancellationToken)
+    public static async Task<IHost> StartWorkerAsync(IPEndPoint primary, IPAddress advertised, int siloPort, CancellationToken cancellationToken, TimeSpan? probeTimeout = null)
     {
-        var host = new HostBuilder().UseOrleans(silo => silo.UseNmfCluster(primary, advertised, siloPort)).Build();
+        var host = new HostBuilder().UseOrleans(silo => silo.UseNmfCluster(primary, advertised, siloPort, probeTimeout)).Build();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         return host;
     }

@@ -30,6 +30,7 @@ internal sealed class BlockParallelNmf<T> where T : unmanaged, IFloatingPointIee
     private readonly int _maxResumes;
     private readonly Action<string>? _log;
     private readonly Func<int, Task>? _afterIteration;
+    private readonly bool _logCheckpoints;
 
     /// <summary>Creates the driver.</summary>
     /// <param name="options">Solver <see cref="NmfSolver.Mu"/> or <see cref="NmfSolver.Cd"/>, beta, tol, max_iter, penalties.</param>
@@ -37,7 +38,8 @@ internal sealed class BlockParallelNmf<T> where T : unmanaged, IFloatingPointIee
     /// <param name="maxResumes">How many losses the fit survives before it fails.</param>
     /// <param name="log">Receives one line per resume.</param>
     /// <param name="afterIteration">Called after each completed iteration (tests use it to stop a silo mid-fit).</param>
-    public BlockParallelNmf(NmfOptions options, int checkpointInterval = 10, int maxResumes = 3, Action<string>? log = null, Func<int, Task>? afterIteration = null)
+    /// <param name="logCheckpoints">Also send one line per checkpoint to <paramref name="log"/>.</param>
+    public BlockParallelNmf(NmfOptions options, int checkpointInterval = 10, int maxResumes = 3, Action<string>? log = null, Func<int, Task>? afterIteration = null, bool logCheckpoints = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Solver is not (NmfSolver.Mu or NmfSolver.Cd))
@@ -62,6 +64,7 @@ internal sealed class BlockParallelNmf<T> where T : unmanaged, IFloatingPointIee
         _maxResumes = maxResumes;
         _log = log;
         _afterIteration = afterIteration;
+        _logCheckpoints = logCheckpoints;
     }
 
     /// <summary>Runs the fit from H0 (and the W_b the blocks hold).</summary>
@@ -238,6 +241,10 @@ internal sealed class BlockParallelNmf<T> where T : unmanaged, IFloatingPointIee
             var taken = await TakeCheckpoint(blocks, state, cancellationToken).ConfigureAwait(false);
             checkpoint.W = taken.W;
             checkpoint.State = taken.State;
+            if (_logCheckpoints)
+            {
+                _log?.Invoke($"checkpoint at iteration {state.Iteration}.");
+            }
         }
     }
 

@@ -19,6 +19,9 @@ internal interface IRowBlocks<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Columns m of X.</summary>
     int Cols { get; }
 
+    /// <summary>Rows of each block, in block order.</summary>
+    IReadOnlyList<int> BlockRows { get; }
+
     /// <summary>Each block updates its W_b from the broadcast H and returns its share of H's update.</summary>
     Task<RowBlockPartials<T>[]> StepAsync(RowBlockStep<T> step, CancellationToken cancellationToken);
 
@@ -33,6 +36,15 @@ internal interface IRowBlocks<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// their rows of X; every block's W_b is set to <paramref name="w"/>[b].
     /// </summary>
     Task RestoreAsync(DenseMatrix<T>[] w, CancellationToken cancellationToken);
+
+    /// <summary>Σ of X's stored values, summed over the blocks in block order.</summary>
+    Task<double> SumAsync(CancellationToken cancellationToken);
+
+    /// <summary>Each block's rows of X·Qᵀ (n_b x r) for Q (r x m), the same for every block.</summary>
+    Task<DenseMatrix<T>[]> TimesTransposedAsync(DenseMatrix<T> q, int threads, CancellationToken cancellationToken);
+
+    /// <summary>Each block's share Y_bᵀ·X_b (r x m) of Yᵀ·X, from the block's rows <paramref name="y"/>[b] (n_b x r) of Y.</summary>
+    Task<DenseMatrix<T>[]> TransposedTimesAsync(DenseMatrix<T>[] y, int threads, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -85,7 +97,11 @@ internal sealed class LocalRowBlocks<T> : IRowBlocks<T> where T : unmanaged, IFl
 
         Rows = x.Rows;
         Cols = x.Cols;
+        BlockRows = blockRows.ToArray();
     }
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> BlockRows { get; }
 
     /// <inheritdoc />
     public int BlockCount => _x.Length;
@@ -118,6 +134,36 @@ internal sealed class LocalRowBlocks<T> : IRowBlocks<T> where T : unmanaged, IFl
 
         return Task.CompletedTask;
     }
+
+    /// <inheritdoc />
+    public Task<double> SumAsync(CancellationToken cancellationToken)
+    {
+        double s = 0;
+        foreach (var x in _x)
+        {
+            s += Solvers.MiniBatchMultiplicativeUpdate.SumOf(x);
+        }
+
+        return Task.FromResult(s);
+    }
+
+    /// <inheritdoc />
+    public Task<DenseMatrix<T>[]> TimesTransposedAsync(DenseMatrix<T> q, int threads, CancellationToken cancellationToken)
+        => Task.FromResult(_x.Select(x =>
+        {
+            var r = new DenseMatrix<T>(x.Rows, q.Rows);
+            Kernels.Products.XHt(x, q, r, threads);
+            return r;
+        }).ToArray());
+
+    /// <inheritdoc />
+    public Task<DenseMatrix<T>[]> TransposedTimesAsync(DenseMatrix<T>[] y, int threads, CancellationToken cancellationToken)
+        => Task.FromResult(_x.Select((x, b) =>
+        {
+            var r = new DenseMatrix<T>(y[b].Cols, x.Cols);
+            Kernels.Products.WtX(y[b], x, r, threads);
+            return r;
+        }).ToArray());
 
     /// <summary>Splits n rows into <paramref name="blocks"/> consecutive blocks of near-equal size (the first n mod blocks one row larger).</summary>
     public static int[] EvenPartition(int n, int blocks)

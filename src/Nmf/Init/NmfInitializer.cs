@@ -176,9 +176,15 @@ public static class NmfInitializer
 
     private static (DenseMatrix<T> W, DenseMatrix<T> H) Nndsvd<T>(IMatrix<T> x, int k, NmfInit init, int? randomState, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => NndsvdFromSvd(TruncatedSvdFor(x, k, randomState, threads), x.Rows, x.Cols, k, init, () => Mean(x), randomState);
+
+    /// <summary>
+    /// NNDSVD (and its a/ar variants) from a truncated SVD of X (n x m, k triplets): the part of
+    /// <see cref="Initialize"/> after the SVD, for callers that compute the SVD elsewhere (a distributed fit).
+    /// </summary>
+    internal static (DenseMatrix<T> W, DenseMatrix<T> H) NndsvdFromSvd<T>(SvdFactors<T> svd, int n, int m, int k, NmfInit init, Func<T> mean, int? randomState)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = x.Rows, m = x.Cols;
-        var svd = TruncatedSvdFor(x, k, randomState, threads);
         var u = svd.U;
         var s = svd.S;
         var vt = svd.Vt;
@@ -242,13 +248,13 @@ public static class NmfInitializer
             case NmfInit.Nndsvd:
                 break;
             case NmfInit.Nndsvda:
-                T avg = Mean(x);
+                T avg = mean();
                 FillZeros(w.Data, () => avg);
                 FillZeros(h.Data, () => avg);
                 break;
             case NmfInit.Nndsvdar:
                 var rng = NumpyRandomState.FromSeed(randomState);
-                double avgD = double.CreateChecked(Mean(x));
+                double avgD = double.CreateChecked(mean());
 
                 // abs(avg * standard_normal(len(W[W == 0])) / 100), computed in double, W's zeros then H's.
                 FillZeros(w.Data, () => T.CreateTruncating(Math.Abs(avgD * rng.StandardNormal() / 100)));

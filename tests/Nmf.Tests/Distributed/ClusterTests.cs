@@ -101,6 +101,56 @@ public class ClusterTests(ThreeSilos silos) : IClassFixture<ThreeSilos>
         Assert.InRange(DistributedTestData.RelativeDifference(result.W, estimator.W), 0, 1e-9);
     }
 
+    [Theory]
+    [InlineData(NmfSolver.Mu, 2.0)]
+    [InlineData(NmfSolver.Mu, 1.0)]
+    [InlineData(NmfSolver.Cd, 2.0)]
+    public async Task FloatClusterFitEqualsFloatBlockFit(NmfSolver solver, double beta)
+    {
+        var xd = DistributedTestData.Digits();
+        var (w0d, h0d) = DistributedTestData.Start(xd, 4, 13);
+        var x = xd.Convert<float>();
+        var (w0, h0) = (w0d.Convert<float>(), h0d.Convert<float>());
+        var options = DistributedTestData.Options(solver, beta, 4, 15);
+        var partition = LocalRowBlocks<float>.EvenPartition(x.Rows, 5);
+        var blocks = new LocalRowBlocks<float>(x, w0, partition);
+        var local = await new BlockParallelNmf<float>(options, checkpointInterval: 0).FitAsync(blocks, h0, TestContext.Current.CancellationToken);
+        var localW = await blocks.GetWAsync(TestContext.Current.CancellationToken);
+
+        var result = await DistributedNmf.FitAsync(silos.Cluster.Client, DistributedTestData.InlineBlocks(x, partition), options, w0, h0,
+            new DistributedFitOptions { CheckpointInterval = 0 }, TestContext.Current.CancellationToken);
+
+        // float values travel as floats, bit for bit: the same factors as in one process
+        Assert.Equal(local.H.Data, result.Components.Data);
+        Assert.Equal(localW.SelectMany(w => w.Data).ToArray(), result.W!.Data);
+        Assert.Equal(local.BytesPerIteration, result.BytesPerIteration);
+        long k = 4, m = x.Cols;
+        long perBlock = solver == NmfSolver.Cd || beta == 2 ? (k * m) + (k * m) + (k * k) : (k * m) + (k * m) + k;
+        Assert.Equal(5 * perBlock * sizeof(float), result.BytesPerIteration);
+    }
+
+    [Theory]
+    [InlineData("dense", NmfInit.Nndsvda)]
+    [InlineData("sparse", NmfInit.Auto)]
+    [InlineData("dense", NmfInit.Nndsvdar)]
+    public async Task ClusterNndsvdStartEqualsBlockStart(string data, NmfInit init)
+    {
+        IMatrix<double> x = data == "dense" ? DistributedTestData.Digits() : DistributedTestData.Austen();
+        var ct = TestContext.Current.CancellationToken;
+        var options = DistributedTestData.Options(NmfSolver.Mu, 2.0, 4, 10) with { Init = init, RandomState = 1 };
+        var partition = LocalRowBlocks<double>.EvenPartition(x.Rows, 5);
+        var resolved = init == NmfInit.Auto ? NmfInit.Nndsvda : init;
+        var (w0, h0) = await BlockNndsvd.InitializeAsync(new LocalRowBlocks<double>(x, new DenseMatrix<double>(x.Rows, 1), partition), 4, resolved, 1, 1, ct);
+        var (wLocal, local) = await DistributedTestData.LocalFit(x, options with { Init = NmfInit.Custom }, w0, h0, partition);
+
+        var result = await DistributedNmf.FitAsync<double>(silos.Cluster.Client, DistributedTestData.InlineBlocks(x, partition), options, null, null,
+            new DistributedFitOptions { CheckpointInterval = 0 }, ct);
+
+        Assert.Equal(resolved, result.Init);
+        Assert.Equal(local.H.Data, result.Components.Data);
+        Assert.Equal(wLocal.Data, result.W!.Data);
+    }
+
     [Fact]
     public async Task BlocksReadTheirOwnPartFiles()
     {

@@ -68,7 +68,8 @@ internal static class DistributedTestData
     }
 
     /// <summary>Inline block sources of consecutive rows.</summary>
-    public static BlockSource[] InlineBlocks(IMatrix<double> x, int[] blockRows)
+    public static BlockSource[] InlineBlocks<T>(IMatrix<T> x, int[] blockRows)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var sources = new BlockSource[blockRows.Length];
         int start = 0;
