@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Nmf.Matrices;
 using Nmf.Solvers;
 
@@ -38,7 +40,10 @@ public static class ConsensusNmf
         // Once for all runs: whether X has missing entries and its largest observed value (the scale of the starts).
         bool missing = HasMissing(x);
         T max = LargestObserved(x);
-        Parallel.For(0, runs, parallel, r => fits[r] = FitOnce(x, options, r, max, missing, cancellationToken));
+        // One run at a time to whichever worker is free: runs stop after different numbers of iterations, and chunks of
+        // runs would leave a core idle at the end.
+        var order = Partitioner.Create(Enumerable.Range(0, runs), EnumerablePartitionerOptions.NoBuffering);
+        Parallel.ForEach(order, parallel, r => fits[r] = FitOnce(x, options, r, max, missing, cancellationToken));
 
         // Accumulate in run order so that the consensus does not depend on which run finished first.
         int n = x.Rows;
@@ -82,6 +87,7 @@ public static class ConsensusNmf
         => RandomStart(x, rank, seed, run, LargestObserved(x));
 
     /// <summary>Largest entry of X that is not NaN (zero for an empty or all-missing X).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T LargestObserved<T>(DenseMatrix<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T max = T.Zero;
@@ -192,9 +198,22 @@ public static class ConsensusNmf
         CheckValues(x, allowMissing: true);
     }
 
-    private static bool HasMissing<T>(DenseMatrix<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Array.Exists(x.Data, T.IsNaN);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool HasMissing<T>(DenseMatrix<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (T v in x.Data)
+        {
+            if (T.IsNaN(v))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Throws unless every entry is finite and non-negative (or NaN, a missing entry, when allowed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void CheckValues<T>(DenseMatrix<T> x, bool allowMissing) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < x.Data.Length; i++)

@@ -54,7 +54,7 @@ internal sealed class Brunet : INmfSolver
         var hRowSums = new T[h.Rows];
         var wColSums = new T[w.Cols];
         var passes = BrunetPasses<T>.Supports(w.Cols, SimdSelect.Path) ? new BrunetPasses<T>(x, w.Cols, SimdSelect.Path) : null;
-        return MultiplicativeLoop.Run(stopping, w, Iterate, () => KullbackLeibler(x, w, h), endIteration, wantsLoss, cancellationToken);
+        return MultiplicativeLoop.Run(stopping, w, Iterate, () => BrunetPasses<T>.KullbackLeibler(x, w, h), endIteration, wantsLoss, cancellationToken);
 
         void Iterate(int iteration)
         {
@@ -82,66 +82,6 @@ internal sealed class Brunet : INmfSolver
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// The generalised Kullback–Leibler divergence D(X ‖ WH) = Σ x log(x / wh) − x + wh, term by term as
-    /// <see cref="BetaDivergence.Compute{T}"/> forms it for β = 1 (scikit-learn's rule: only entries with x above
-    /// 2⁻²³ add x log(x / wh) − x, a zero wh counts as 2⁻²³; Σ wh is (column sums of W)·(row sums of H)), with the
-    /// logarithms taken a row at a time by vector code.
-    /// </summary>
-    internal static double KullbackLeibler<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int m = x.Cols;
-        T floor = NumericGuards<T>.Epsilon;
-        var wh = new T[m];
-        var logs = new T[m];
-        double xLogDiv = 0, xSum = 0;
-        for (int i = 0; i < x.Rows; i++)
-        {
-            var wi = w.Row(i);
-            TensorPrimitives.Multiply(h.Row(0), wi[0], wh);
-            for (int c = 1; c < wi.Length; c++)
-            {
-                TensorPrimitives.MultiplyAdd(h.Row(c), wi[c], wh, wh);
-            }
-
-            var xi = x.Row(i);
-            TensorPrimitives.Divide(xi, wh, logs);
-            TensorPrimitives.Log(logs, logs);
-            for (int j = 0; j < m; j++)
-            {
-                T v = xi[j];
-                if (!(v > floor))
-                {
-                    continue;
-                }
-
-                T log = wh[j] == T.Zero ? T.Log(v / floor) : logs[j];
-                xLogDiv += double.CreateChecked(v * log);
-                xSum += double.CreateChecked(v);
-            }
-        }
-
-        double sumWH = 0;
-        for (int c = 0; c < w.Cols; c++)
-        {
-            double colW = 0, rowH = 0;
-            for (int i = 0; i < w.Rows; i++)
-            {
-                colW += double.CreateChecked(w[i, c]);
-            }
-
-            foreach (T v in h.Row(c))
-            {
-                rowH += double.CreateChecked(v);
-            }
-
-            sumWH += colW * rowH;
-        }
-
-        return xLogDiv + sumWH - xSum;
     }
 
     /// <summary>Machine epsilon of T (2⁻⁵² for double, 2⁻²³ for float): the gap between 1 and the next value.</summary>
@@ -287,6 +227,7 @@ internal sealed class Brunet : INmfSolver
     }
 
     /// <summary>values[i] ← max(values[i], floor).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void RaiseTo<T>(T[] values, T floor) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < values.Length; i++)
