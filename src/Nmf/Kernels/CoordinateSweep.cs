@@ -25,6 +25,10 @@ internal readonly record struct SweepResult<T>(T Violation, double SquaredChange
 /// vector hold different rows and each lane does exactly scikit-learn's scalar arithmetic (separate multiply and
 /// add, the same order over c), so F comes out bit-identical to the scalar loop at any thread count. Only the
 /// violation is summed in another order (per lane, then fixed blocks in order): it serves the stopping rule.
+/// Getting rows into lanes: a row-major factor (W, rows of k contiguous elements) is moved into the block's
+/// buffer and back by square register tile transposes (<see cref="ISimd{T, TV}.TransposeSquare"/>: full-width loads,
+/// log₂(lanes) shuffle rounds, masked stores for the last partial tile), with the next block's rows prefetched
+/// while a block is swept; a column-major factor (Hᵀ, whose rows already lie lane-per-row) is swept in place.
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPointIeee754<T>
