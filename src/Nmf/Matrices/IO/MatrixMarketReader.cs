@@ -129,8 +129,8 @@ internal static class MatrixMarketReader
         int fields = field == Field.Pattern ? 2 : 3;
         Span<Range> parts = stackalloc Range[4];
         var cancel = options.CancellationToken;
-        string? s;
-        while ((s = text.ReadLine()) is not null)
+        var lines = new LineReader(text); // entries as spans: no string per line
+        while (lines.TryReadLine(out var s))
         {
             line++;
             if ((line & 0xFFF) == 0)
@@ -138,7 +138,7 @@ internal static class MatrixMarketReader
                 cancel.ThrowIfCancellationRequested();
             }
 
-            var span = s.AsSpan();
+            var span = s;
             if (span.IsWhiteSpace() || span[0] == '%')
             {
                 continue;
@@ -209,8 +209,8 @@ internal static class MatrixMarketReader
         // Values arrive column by column; keep them in order and place them once all are read.
         var vs = new ChunkedBuffer<T>();
         var cancel = options.CancellationToken;
-        string? s;
-        while ((s = text.ReadLine()) is not null)
+        var lines = new LineReader(text); // entries as spans: no string per line
+        while (lines.TryReadLine(out var s))
         {
             line++;
             if ((line & 0xFFF) == 0)
@@ -218,7 +218,7 @@ internal static class MatrixMarketReader
                 cancel.ThrowIfCancellationRequested();
             }
 
-            var span = s.AsSpan().Trim();
+            var span = s.Trim();
             if (span.IsEmpty || span[0] == '%')
             {
                 continue;
@@ -267,8 +267,8 @@ internal static class MatrixMarketReader
         var cancel = options.CancellationToken;
         long read = 0;
         int i = 0, j = 0; // the row and column of the next value
-        string? s;
-        while ((s = text.ReadLine()) is not null)
+        var lines = new LineReader(text); // entries as spans: no string per line
+        while (lines.TryReadLine(out var s))
         {
             line++;
             if ((line & 0xFFF) == 0)
@@ -276,7 +276,7 @@ internal static class MatrixMarketReader
                 cancel.ThrowIfCancellationRequested();
             }
 
-            var span = s.AsSpan().Trim();
+            var span = s.Trim();
             if (span.IsEmpty || span[0] == '%')
             {
                 continue;
