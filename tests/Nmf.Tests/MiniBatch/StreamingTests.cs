@@ -72,6 +72,48 @@ public class StreamingTests
         }
     }
 
+    /// <summary>The streamed reader sees header, row names and values as the whole-file reader does.</summary>
+    [Theory]
+    [InlineData("a,1,2\nb,3,4\nc,5,6\n")]                 // row names, no header
+    [InlineData(",x,y\na,1,2\nb,3,4\nc,5,6\n")]          // R's write.csv
+    [InlineData("x,y\n1,2\n3,4\n\n5,6\n")]                // header, blank line
+    [InlineData("1,2\r\n3,4\r\n5,6")]                     // CRLF, no final newline
+    public void StreamedRowsAreTheReadersRows(string text)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"nmf-stream-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(path, text);
+        try
+        {
+            var whole = (DenseMatrix<double>)MatrixReader.Read<double>(path).Matrix;
+            var source = new CsvRowBatches<double>(path);
+            Assert.Equal((whole.Rows, whole.Cols), (source.Rows, source.Cols));
+            Assert.Equal(whole.Data, source.ReadBatches(2).SelectMany(b => ((DenseMatrix<double>)b).Data).ToArray());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void StreamedNegativeValueNamesLineAndColumn()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"nmf-stream-{Guid.NewGuid():N}.csv");
+        File.WriteAllLines(path, ["1,2,3", "4,5,6", "7,-8,9"]);
+        try
+        {
+            var e = Assert.Throws<NmfInputException>(() => new CsvRowBatches<double>(path).ReadBatches(2).ToList());
+            Assert.Contains("line 3, column 2", e.Message, StringComparison.Ordinal);
+            Assert.Contains("negative", e.Message, StringComparison.Ordinal);
+            var allowed = new CsvRowBatches<double>(path, new MatrixReadOptions { AllowNegative = true });
+            Assert.Equal(-8.0, ((DenseMatrix<double>)allowed.ReadBatches(3).Single())[2, 1]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void StreamedFitRefusesNndsvd()
     {
