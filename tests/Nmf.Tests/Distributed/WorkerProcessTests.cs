@@ -320,11 +320,11 @@ public sealed class KilledWorkerTests
         using var dir = new TempFolder();
         using var cluster = WorkerCluster.Start(3);
         string digits = Path.Combine(TestPaths.Shared, "data", "digits.csv");
-        string[] common = ["-k", "5", "--solver", "mu", "--init", "random", "--seed", "4", "--max-iter", "300", "--tol", "0", "--threads", "1"];
+        string[] common = ["-k", "5", "--solver", "mu", "--init", "random", "--seed", "4", "--max-iter", "1500", "--tol", "0", "--threads", "1"];
         string output = dir.File("cluster");
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = TestPaths.Root };
-        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "Nmf.Cli.dll"), "fit", digits, "--cluster", cluster.Address, "--blocks", "6", "--checkpoint-every", "5", "--log-checkpoints", "-o", output }.Concat(common))
+        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "Nmf.Cli.dll"), "fit", digits, "--cluster", cluster.Address, "--blocks", "6", "--checkpoint-every", "10", "--log-checkpoints", "-o", output }.Concat(common))
         {
             start.ArgumentList.Add(a);
         }
