@@ -131,7 +131,7 @@ internal sealed class MultiplicativeUpdate : INmfSolver
         public int Execute()
         {
             double tol = _ctx.Tol;
-            double errorAtInit = tol > 0 ? BetaDivergence.ReconstructionError(_x, _w, _h, _beta) : double.NaN;
+            double errorAtInit = tol > 0 ? BetaDivergence.ReconstructionError(_x, _w, _h, _beta, _threads) : double.NaN;
             double previousError = errorAtInit;
             int iteration;
             for (iteration = 1; iteration <= _ctx.MaxIter; iteration++)
@@ -164,7 +164,7 @@ internal sealed class MultiplicativeUpdate : INmfSolver
                 double error = double.NaN;
                 if (check)
                 {
-                    loss = BetaDivergence.Compute(_x, _w, _h, _beta);
+                    loss = BetaDivergence.Compute(_x, _w, _h, _beta, _threads);
                     error = Math.Sqrt(2.0 * Math.Max(loss, 0.0));
                 }
 
