@@ -100,6 +100,7 @@ public static class ConsensusNmf
     }
 
     /// <summary><see cref="RandomStart{T}(DenseMatrix{T}, int, long, int)"/> with max X already known.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (DenseMatrix<T> W, DenseMatrix<T> H) RandomStart<T>(DenseMatrix<T> x, int rank, long seed, int run, T max)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -159,6 +160,7 @@ public static class ConsensusNmf
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double ResidualSumOfSquares<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

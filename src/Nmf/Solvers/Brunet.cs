@@ -88,6 +88,7 @@ internal sealed class Brunet : INmfSolver
     internal static T MachineEpsilon<T>() where T : unmanaged, IFloatingPointIeee754<T> => T.BitIncrement(T.One) - T.One;
 
     /// <summary>wh[j] = Σ_c w[c] H[c, j].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ReconstructRow<T>(ReadOnlySpan<T> w, DenseMatrix<T> h, Span<T> wh)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

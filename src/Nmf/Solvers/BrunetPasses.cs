@@ -338,9 +338,11 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
             hRowSums[c] = Sum<TV, TS>(args.H + ((nint)c * m), m);
         }
 
-        for (int first = 0; first < n; first += rowsPerBlock)
+        for (int first = 0, end; first < n; first = end)
         {
-            int end = Math.Min(n, first + rowsPerBlock);
+            // A short last block joins the one before: its H numerator would cost a whole pass over H for a few rows.
+            end = n - (first + rowsPerBlock) < 4 ? n : first + rowsPerBlock;
+
             // Rows four at a time (two for k = 4, whose four-row sums would not fit in the vector registers); a last
             // short group is padded with copies of its last row whose results go to a scratch row and are dropped.
             int group = TK.K <= 3 ? 4 : 2;
