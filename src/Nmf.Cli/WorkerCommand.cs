@@ -18,11 +18,13 @@ internal static class WorkerCommand
         var port = new Option<int?>("--port") { Description = "This silo's port (default: the cluster's port, which makes this worker the primary)." };
         var advertise = new Option<string?>("--advertise") { Description = "This silo's address as other machines reach it (default: the cluster host's address family loopback or the primary's address)." };
         var probe = new Option<double?>("--probe-timeout") { Description = "Seconds of the cluster's liveness probes (default 5): a silo missing three is suspected, two suspecting silos declare it dead, and a fit resumes without its blocks." };
+        var join = new Option<double>("--join-timeout") { Description = "Seconds a worker tries to reach the primary and join before it gives up (exit code 2).", DefaultValueFactory = _ => 60 };
         var command = new Command("worker", "Run a silo of an NMF cluster (Microsoft Orleans) until Ctrl-C.");
         command.Options.Add(cluster);
         command.Options.Add(port);
         command.Options.Add(advertise);
         command.Options.Add(probe);
+        command.Options.Add(join);
         command.SetAction(parsed =>
         {
             var primary = NmfClusterHosting.ParseAddress(parsed.GetValue(cluster)!, "--cluster");
@@ -41,22 +43,28 @@ internal static class WorkerCommand
                 throw new CliUsageException($"--probe-timeout {probeSeconds}: must be a number of seconds above 0 and at most 3600.");
             }
 
-            return Run(primary, advertised, siloPort, probeSeconds is double p ? TimeSpan.FromSeconds(p) : null);
+            double joinSeconds = parsed.GetValue(join);
+            if (joinSeconds is <= 0 or > 86400 or double.NaN)
+            {
+                throw new CliUsageException($"--join-timeout {joinSeconds}: must be a number of seconds above 0 and at most 86400.");
+            }
+
+            return Run(primary, advertised, siloPort, probeSeconds is double p ? TimeSpan.FromSeconds(p) : null, TimeSpan.FromSeconds(joinSeconds));
         });
         return command;
     }
 
-    private static int Run(IPEndPoint primary, IPAddress advertised, int siloPort, TimeSpan? probeTimeout)
+    private static int Run(IPEndPoint primary, IPAddress advertised, int siloPort, TimeSpan? probeTimeout, TimeSpan joinTimeout)
     {
         var token = CliRuntime.Cancellation;
         Microsoft.Extensions.Hosting.IHost host;
         try
         {
-            host = NmfClusterHosting.StartWorkerAsync(primary, advertised, siloPort, token, probeTimeout).GetAwaiter().GetResult();
+            host = NmfClusterHosting.StartWorkerAsync(primary, advertised, siloPort, token, probeTimeout, joinTimeout).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is not OperationCanceledException && !CliRuntime.IsInputError(e))
         {
-            throw new CliUsageException($"worker {advertised}:{siloPort}: cannot start or join the cluster at {primary}: {CliRuntime.OneLine(e.Message)}");
+            throw new CliUsageException($"worker {advertised}:{siloPort}: cannot start or join the cluster at {primary}: {FirstLine(e.GetBaseException().Message)}");
         }
 
         string role = siloPort == primary.Port && advertised.Equals(primary.Address) ? "primary" : "member";
@@ -78,5 +86,14 @@ internal static class WorkerCommand
         host.Dispose();
         Console.Out.WriteLine("nmf worker: stopped.");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The first line of a message, without what Orleans appends after it (inner exceptions, stack).</summary>
+    private static string FirstLine(string message)
+    {
+        int cut = message.IndexOfAny(['\r', '\n']);
+        string line = cut < 0 ? message : message[..cut];
+        int inner = line.IndexOf(" ---> ", StringComparison.Ordinal);
+        return (inner < 0 ? line : line[..inner]).Trim().TrimEnd('.');
     }
 }

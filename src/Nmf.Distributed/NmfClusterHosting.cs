@@ -43,14 +43,23 @@ public static class NmfClusterHosting
     /// Orleans' liveness probe timeout (default 5 s): a silo that misses three probes is suspected, and two suspecting
     /// silos declare it dead, so a killed worker is noticed after about three probe timeouts.
     /// </param>
+    /// <param name="joinTimeout">How long a member tries to join before it gives up (Orleans' default: 5 minutes).</param>
     /// <returns>The builder.</returns>
-    public static ISiloBuilder UseNmfCluster(this ISiloBuilder builder, IPEndPoint primary, IPAddress advertised, int siloPort, TimeSpan? probeTimeout = null)
+    public static ISiloBuilder UseNmfCluster(this ISiloBuilder builder, IPEndPoint primary, IPAddress advertised, int siloPort, TimeSpan? probeTimeout = null, TimeSpan? joinTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (probeTimeout is TimeSpan probe)
+        builder.Configure<ClusterMembershipOptions>(o =>
         {
-            builder.Configure<ClusterMembershipOptions>(o => o.ProbeTimeout = probe);
-        }
+            if (probeTimeout is TimeSpan probe)
+            {
+                o.ProbeTimeout = probe;
+            }
+
+            if (joinTimeout is TimeSpan join)
+            {
+                o.MaxJoinAttemptTime = join;
+            }
+        });
 
         builder.UseDevelopmentClustering(primary);
         builder.ConfigureEndpoints(advertised, siloPort, siloPort + GatewayOffset, listenOnAnyHostAddress: true);
@@ -137,10 +146,11 @@ public static class NmfClusterHosting
     /// <param name="siloPort">This silo's port (the primary's port makes it the primary).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <param name="probeTimeout">Orleans' liveness probe timeout; null keeps Orleans' default (5 s).</param>
+    /// <param name="joinTimeout">How long a member tries to join; null keeps Orleans' default (5 minutes).</param>
     /// <returns>The running host; stop it to leave the cluster.</returns>
-    public static async Task<IHost> StartWorkerAsync(IPEndPoint primary, IPAddress advertised, int siloPort, CancellationToken cancellationToken, TimeSpan? probeTimeout = null)
+    public static async Task<IHost> StartWorkerAsync(IPEndPoint primary, IPAddress advertised, int siloPort, CancellationToken cancellationToken, TimeSpan? probeTimeout = null, TimeSpan? joinTimeout = null)
     {
-        var host = new HostBuilder().UseOrleans(silo => silo.UseNmfCluster(primary, advertised, siloPort, probeTimeout)).Build();
+        var host = new HostBuilder().UseOrleans(silo => silo.UseNmfCluster(primary, advertised, siloPort, probeTimeout, joinTimeout)).Build();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         return host;
     }

@@ -43,6 +43,22 @@ internal static unsafe class GramProducts<T> where T : unmanaged, IFloatingPoint
     /// <summary>Below this many multiply-adds one thread is faster than waking another.</summary>
     private const long SerialWork = 1 << 16;
 
+    /// <summary>
+    /// Whether AᵀA for A (n x k) is served here: k up to <see cref="MaxK"/>, n from <see cref="MinLength"/>, and k not
+    /// a multiple of the blocked product's panel width (two vectors), where that product wastes no lanes and needs no
+    /// transposes.
+    /// </summary>
+    public static bool ServesCols(int n, int k, SimdPath path)
+    {
+        int lanes = path switch
+        {
+            SimdPath.V512 => Vector512<T>.Count,
+            SimdPath.V256 => Vector256<T>.Count,
+            _ => Vector128<T>.Count,
+        };
+        return k is > 0 and <= MaxK && n >= MinLength && k % (2 * lanes) != 0;
+    }
+
     /// <summary>result (k x k) = Aᵀ·A for A (n x k) row-major at <paramref name="a"/>.</summary>
     public static void Cols(T* a, int n, int k, T* result, int threads, SimdPath path) => Run(a, n, k, true, result, threads, path);
 

@@ -103,7 +103,7 @@ internal static unsafe class Products
 
         fixed (T* pa = a.Data, pr = result.Data)
         {
-            if (a.Cols is > 0 and <= GramProducts<T>.MaxK && a.Rows >= GramProducts<T>.MinLength)
+            if (GramProducts<T>.ServesCols(a.Rows, a.Cols, path))
             {
                 GramProducts<T>.Cols(pa, a.Rows, a.Cols, pr, threads, path);
             }

@@ -151,6 +151,38 @@ public class ClusterTests(ThreeSilos silos) : IClassFixture<ThreeSilos>
         Assert.Equal(wLocal.Data, result.W!.Data);
     }
 
+    /// <summary>A block refuses calls made for another state of its W_b than it holds (the stamp of every call).</summary>
+    [Fact]
+    public async Task BlockRefusesCallsForAnotherStateOfW()
+    {
+        var x = DistributedTestData.Digits().SliceRows(0, 20);
+        var grain = silos.Cluster.Client.GetGrain<IRowBlockGrain>($"{Guid.NewGuid():N}/0");
+        var load = new BlockLoad { Source = DistributedTestData.InlineBlocks<double>(x, [20])[0], Components = 2 };
+        await grain.Load(load);
+        var (w0, h0) = DistributedTestData.Start(x, 2, 1);
+        var step = new StepRequest { Algorithm = 0, H = Numbers.From<double>(h0.Data), Components = 2, Beta = 2, Gamma = 1, Order = [0, 1], Threads = 1 };
+
+        // before any restore, no state is the expected one
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => grain.Step(step with { Stamp = new BlockStamp(1, 0) }));
+        Assert.Contains("out of step", e.Message, StringComparison.Ordinal);
+
+        await grain.Restore(load, Numbers.From<double>(w0.Data), 1);
+        await grain.Step(step with { Stamp = new BlockStamp(1, 0) });
+        var w1 = (await grain.GetW(new BlockStamp(1, 1))).To<double>();
+
+        // a repeated step (a lost answer resent, or a second activation's view) is refused and changes nothing
+        e = await Assert.ThrowsAnyAsync<Exception>(() => grain.Step(step with { Stamp = new BlockStamp(1, 0) }));
+        Assert.Contains("out of step", e.Message, StringComparison.Ordinal);
+        Assert.Equal(w1, (await grain.GetW(new BlockStamp(1, 1))).To<double>());
+
+        // after a restore only the new generation is served
+        await grain.Restore(load, Numbers.From<double>(w0.Data), 2);
+        e = await Assert.ThrowsAnyAsync<Exception>(() => grain.Divergence(step.H, 2, 2, 1, new BlockStamp(1, 1)));
+        Assert.Contains("out of step", e.Message, StringComparison.Ordinal);
+        Assert.Equal(w0.Data, (await grain.GetW(new BlockStamp(2, 0))).To<double>());
+        await grain.Release();
+    }
+
     [Fact]
     public async Task BlocksReadTheirOwnPartFiles()
     {
@@ -259,3 +291,4 @@ public class ClusterFaultTests
         }
     }
 }
+

@@ -251,6 +251,18 @@ public sealed class WorkerProcessTests(WorkerProcessTests.ThreeWorkers workers) 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the unreachable cluster took {clock.Elapsed}");
     }
 
+    [Fact]
+    public void WorkerThatCannotReachThePrimaryEndsInOneLine()
+    {
+        string primary = $"127.0.0.1:{_cluster.BasePort + 7}";
+        var clock = Stopwatch.StartNew();
+        var r = CliProcess.Run(TestPaths.Root, ["worker", "--cluster", primary, "--port", $"{_cluster.BasePort + 8}", "--join-timeout", "2"], timeoutSeconds: 60);
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Single(r.StderrLines);
+        Assert.Contains($"cannot start or join the cluster at {primary}", r.Stderr, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+    }
+
     /// <summary>Writes consecutive row ranges of a CSV as part-0.csv, part-1.csv, ... in a new folder.</summary>
     internal static void WriteParts(string csv, string folder, int[] rows)
     {
@@ -308,11 +320,11 @@ public sealed class KilledWorkerTests
         using var dir = new TempFolder();
         using var cluster = WorkerCluster.Start(3);
         string digits = Path.Combine(TestPaths.Shared, "data", "digits.csv");
-        string[] common = ["-k", "5", "--solver", "mu", "--init", "random", "--seed", "4", "--max-iter", "300", "--tol", "0", "--threads", "1"];
+        string[] common = ["-k", "5", "--solver", "mu", "--init", "random", "--seed", "4", "--max-iter", "1500", "--tol", "0", "--threads", "1"];
         string output = dir.File("cluster");
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = TestPaths.Root };
-        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "Nmf.Cli.dll"), "fit", digits, "--cluster", cluster.Address, "--blocks", "6", "--checkpoint-every", "5", "--log-checkpoints", "-o", output }.Concat(common))
+        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "Nmf.Cli.dll"), "fit", digits, "--cluster", cluster.Address, "--blocks", "6", "--checkpoint-every", "10", "--log-checkpoints", "-o", output }.Concat(common))
         {
             start.ArgumentList.Add(a);
         }

@@ -103,6 +103,20 @@ public sealed class RowRangeTests : IDisposable
         Assert.Equal(4, MatrixReader.ReadRows<double>(fortran, 12, 4).Matrix.Rows);
     }
 
+    [Theory]
+    [InlineData("%%MatrixMarket matrix coordinate real general\n4 2 4\n1 1 1.5\n3 2 oops\n2 2 2\n4 1 -1\n", "line 4: non-numeric value 'oops'")]
+    [InlineData("%%MatrixMarket matrix array real general\n4 2\n1\n2\noops\n4\n5\n6\n7\n-1\n", "line 5: non-numeric value 'oops'")]
+    public void MatrixMarketValuesAreCheckedByTheRangeThatHoldsThem(string text, string error)
+    {
+        string path = Path.Combine(_dir, "ranges.mtx");
+        File.WriteAllText(path, text);
+        Assert.Equal(2, MatrixReader.ReadRows<double>(path, 0, 2).Matrix.Rows); // rows 3 and 4 hold the bad values
+        var e = Assert.Throws<NmfInputException>(() => MatrixReader.ReadRows<double>(path, 2, 1));
+        Assert.Contains(error, e.Message, StringComparison.Ordinal);
+        Assert.Contains("negative", Assert.Throws<NmfInputException>(() => MatrixReader.ReadRows<double>(path, 3, 1)).Message, StringComparison.Ordinal);
+        Assert.Throws<NmfInputException>(() => MatrixReader.Read<double>(path)); // the whole file holds them all
+    }
+
     [Fact]
     public void TruncatedNpyIsAnErrorForARangeToo()
     {

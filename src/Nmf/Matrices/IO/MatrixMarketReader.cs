@@ -21,8 +21,9 @@ internal static class MatrixMarketReader
 
     private enum Field { Real, Integer, Pattern }
 
-    /// <summary>Reads the file; with a <paramref name="window"/> only the entries of those rows are kept (the file is
-    /// still read to its end, so that every entry is checked and the entries of a row may come in any order).</summary>
+    /// <summary>Reads the file; with a <paramref name="window"/> only the entries of those rows are parsed and kept. The
+    /// file is still read to its end (the entries of a row may come anywhere, and their count is checked); the values of
+    /// other rows are left to the readers of those rows.</summary>
     public static NamedMatrix<T> Read<T>(Stream stream, string source, MatrixReadOptions options, RowWindow? window = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -157,22 +158,28 @@ internal static class MatrixMarketReader
 
             int i = ParseIndex(span[parts[0]], rows, "row", source, line);
             int j = ParseIndex(span[parts[1]], cols, "column", source, line);
+            bool keepEntry = (uint)(i - first) < (uint)kept;
+            bool keepMirror = symmetric && i != j && (uint)(j - first) < (uint)kept;
+            read++;
+            if (!keepEntry && !keepMirror)
+            {
+                continue; // another range's entry: counted and its indices checked, its value left to that range's reader
+            }
+
             T v = field == Field.Pattern ? T.One : ParseValue<T>(span[parts[2]], field, source, line, options.AllowNegative);
-            if ((uint)(i - first) < (uint)kept)
+            if (keepEntry)
             {
                 ri.Add(i - first);
                 ci.Add(j);
                 vs.Add(v);
             }
 
-            if (symmetric && i != j && (uint)(j - first) < (uint)kept)
+            if (keepMirror)
             {
                 ri.Add(j - first);
                 ci.Add(i);
                 vs.Add(v);
             }
-
-            read++;
         }
 
         if (read < declared)
@@ -287,15 +294,21 @@ internal static class MatrixMarketReader
                 InputValues.Throw($"{source}, line {line}: more values than the {expected} a {rows} x {cols}{(symmetric ? " symmetric" : string.Empty)} array holds.");
             }
 
-            T v = ParseValue<T>(span, Field.Real, source, line, options.AllowNegative);
-            if ((uint)(i - first) < (uint)kept)
+            // Values of rows outside the range are counted, not parsed (that range's reader checks them).
+            bool keepValue = (uint)(i - first) < (uint)kept;
+            bool keepMirror = symmetric && (uint)(j - first) < (uint)kept;
+            if (keepValue || keepMirror)
             {
-                m[i - first, j] = v;
-            }
+                T v = ParseValue<T>(span, Field.Real, source, line, options.AllowNegative);
+                if (keepValue)
+                {
+                    m[i - first, j] = v;
+                }
 
-            if (symmetric && (uint)(j - first) < (uint)kept)
-            {
-                m[j - first, i] = v;
+                if (keepMirror)
+                {
+                    m[j - first, i] = v;
+                }
             }
 
             read++;
