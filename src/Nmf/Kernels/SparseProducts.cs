@@ -392,28 +392,8 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
                     int common = Math.Min(pEnd - p, qEnd - q);
                     for (int z = 0; z < common; z++, p++, q++)
                     {
-                        T* d = dense + (cols[p] * stride);
-                        T* e = dense + (cols[q] * stride);
-                        TV s = TS.Broadcast(vals[p]), t = TS.Broadcast(vals[q]);
-                        a0 = TS.MulAdd(s, TS.Load(d), a0);
-                        b0 = TS.MulAdd(t, TS.Load(e), b0);
-                        if (TN.Value > 1)
-                        {
-                            a1 = TS.MulAdd(s, TS.Load(d + v), a1);
-                            b1 = TS.MulAdd(t, TS.Load(e + v), b1);
-                        }
-
-                        if (TN.Value > 2)
-                        {
-                            a2 = TS.MulAdd(s, TS.Load(d + (2 * v)), a2);
-                            b2 = TS.MulAdd(t, TS.Load(e + (2 * v)), b2);
-                        }
-
-                        if (TN.Value > 3)
-                        {
-                            a3 = TS.MulAdd(s, TS.Load(d + (3 * v)), a3);
-                            b3 = TS.MulAdd(t, TS.Load(e + (3 * v)), b3);
-                        }
+                        AddScaled<TN>(TS.Broadcast(vals[p]), dense + (cols[p] * stride), ref a0, ref a1, ref a2, ref a3);
+                        AddScaled<TN>(TS.Broadcast(vals[q]), dense + (cols[q] * stride), ref b0, ref b1, ref b2, ref b3);
                     }
 
                     Accumulate<TN>(vals, cols, dense, stride, p, pEnd, ref a0, ref a1, ref a2, ref a3);
@@ -431,30 +411,60 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
             }
         }
 
+        /// <summary>a_i += Σ value_p · table row col_p, for the entries p..end of one row in order.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Accumulate<TN>(T* vals, int* cols, T* dense, nint stride, int p, int end, ref TV a0, ref TV a1, ref TV a2, ref TV a3)
             where TN : IVectorCount
         {
-            int v = TS.Count;
             for (; p < end; p++)
             {
-                T* d = dense + (cols[p] * stride);
-                TV s = TS.Broadcast(vals[p]);
-                a0 = TS.MulAdd(s, TS.Load(d), a0);
-                if (TN.Value > 1)
-                {
-                    a1 = TS.MulAdd(s, TS.Load(d + v), a1);
-                }
+                AddScaled<TN>(TS.Broadcast(vals[p]), dense + (cols[p] * stride), ref a0, ref a1, ref a2, ref a3);
+            }
+        }
 
-                if (TN.Value > 2)
-                {
-                    a2 = TS.MulAdd(s, TS.Load(d + (2 * v)), a2);
-                }
+        /// <summary>a_i += s · d[i·V ..] for the N vectors of one table row.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void AddScaled<TN>(TV s, T* d, ref TV a0, ref TV a1, ref TV a2, ref TV a3)
+            where TN : IVectorCount
+        {
+            int v = TS.Count;
+            a0 = TS.MulAdd(s, TS.Load(d), a0);
+            if (TN.Value > 1)
+            {
+                a1 = TS.MulAdd(s, TS.Load(d + v), a1);
+            }
 
-                if (TN.Value > 3)
-                {
-                    a3 = TS.MulAdd(s, TS.Load(d + (3 * v)), a3);
-                }
+            if (TN.Value > 2)
+            {
+                a2 = TS.MulAdd(s, TS.Load(d + (2 * v)), a2);
+            }
+
+            if (TN.Value > 3)
+            {
+                a3 = TS.MulAdd(s, TS.Load(d + (3 * v)), a3);
+            }
+        }
+
+        /// <summary>The N vectors stored one after another at dst.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreVectors<TN>(TV a0, TV a1, TV a2, TV a3, T* dst)
+            where TN : IVectorCount
+        {
+            int v = TS.Count;
+            TS.Store(a0, dst);
+            if (TN.Value > 1)
+            {
+                TS.Store(a1, dst + v);
+            }
+
+            if (TN.Value > 2)
+            {
+                TS.Store(a2, dst + (2 * v));
+            }
+
+            if (TN.Value > 3)
+            {
+                TS.Store(a3, dst + (3 * v));
             }
         }
 
@@ -466,40 +476,11 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
             int v = TS.Count;
             if (width == TN.Value * v)
             {
-                TS.Store(a0, dst);
-                if (TN.Value > 1)
-                {
-                    TS.Store(a1, dst + v);
-                }
-
-                if (TN.Value > 2)
-                {
-                    TS.Store(a2, dst + (2 * v));
-                }
-
-                if (TN.Value > 3)
-                {
-                    TS.Store(a3, dst + (3 * v));
-                }
-
+                StoreVectors<TN>(a0, a1, a2, a3, dst);
                 return;
             }
 
-            TS.Store(a0, temp);
-            if (TN.Value > 1)
-            {
-                TS.Store(a1, temp + v);
-            }
-
-            if (TN.Value > 2)
-            {
-                TS.Store(a2, temp + (2 * v));
-            }
-
-            if (TN.Value > 3)
-            {
-                TS.Store(a3, temp + (3 * v));
-            }
+            StoreVectors<TN>(a0, a1, a2, a3, temp);
 
             int whole = width / v * v;
             for (int c = 0; c < whole; c += v)
@@ -586,42 +567,13 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
 
                             int j = cols[p];
                             T* d = (j > lastSafe ? tail : dense) + (j * stride) + q0;
-                            TV s = TS.Broadcast(vals[p]);
-                            a0 = TS.MulAdd(s, TS.Load(d), a0);
-                            if (TN.Value > 1)
-                            {
-                                a1 = TS.MulAdd(s, TS.Load(d + v), a1);
-                            }
-
-                            if (TN.Value > 2)
-                            {
-                                a2 = TS.MulAdd(s, TS.Load(d + (2 * v)), a2);
-                            }
-
-                            if (TN.Value > 3)
-                            {
-                                a3 = TS.MulAdd(s, TS.Load(d + (3 * v)), a3);
-                            }
+                            AddScaled<TN>(TS.Broadcast(vals[p]), d, ref a0, ref a1, ref a2, ref a3);
                         }
 
                         // Wᵀ·X's rows go out as columns: gathered in a tile of rows first, then written column by column
                         // in runs of TileRows contiguous values instead of one scattered value per column and row.
                         T* dst = blocks > 1 ? partial : rowsOut ? temp : tile + ((r - tileStart) * TN.Value * v);
-                        TS.Store(a0, dst);
-                        if (TN.Value > 1)
-                        {
-                            TS.Store(a1, dst + v);
-                        }
-
-                        if (TN.Value > 2)
-                        {
-                            TS.Store(a2, dst + (2 * v));
-                        }
-
-                        if (TN.Value > 3)
-                        {
-                            TS.Store(a3, dst + (3 * v));
-                        }
+                        StoreVectors<TN>(a0, a1, a2, a3, dst);
 
                         if (blocks == 1 && rowsOut)
                         {
