@@ -12,11 +12,12 @@ namespace Nmf.Tests.Kernels;
 public class ProductsTests
 {
     // (rows n, columns m, components k): odd sizes around the vector widths and the blocking (K-block 256,
-    // row block 128, column block 512).
+    // row block 128, column block 512); the last two give the CSR kernels' 32 fixed parts more than one 64-row
+    // tile each (Wᵀ·X's transposed write-out) and odd row counts per part (X·Hᵀ's row pairs).
     private static readonly (int N, int M, int K)[] Shapes =
     [
         (1, 1, 1), (7, 1, 7), (1, 7, 3), (9, 7, 20), (33, 33, 8), (70, 257, 33), (300, 33, 7), (130, 257, 17),
-        (17, 530, 5), (260, 40, 64),
+        (17, 530, 5), (260, 40, 64), (23, 4501, 20), (4501, 23, 20),
     ];
 
     public static TheoryData<string> Paths()
