@@ -113,8 +113,15 @@ internal static class FitRunner
         double baseMb = BaseBytes(x, options.NComponents) / 1e6;
         process.Refresh();
         double cpuSeconds = (process.TotalProcessorTime - cpu0).TotalSeconds;
+        // Steady state: the time between the end of the first iteration and the end of the last, per iteration; it
+        // leaves out what a fresh process pays once (JIT compilation of the kernels, first touch of new arrays,
+        // validation, the final loss), which per_iter_ms spreads over the iterations as the peers' fit time does.
+        var history = model.History;
+        string steady = history.Count > 1
+            ? (1000 * (history[^1].ElapsedSeconds - history[0].ElapsedSeconds) / (history.Count - 1)).ToString("F2", CultureInfo.InvariantCulture)
+            : "n/a";
         string line = $"ours {solver} {loss} {dtype} shape=({x.Rows}, {x.Cols}) k={options.NComponents} threads={options.Threads} "
-            + $"iters={n} seconds={seconds:F3} per_iter_ms={1000 * model.Seconds / Math.Max(n, 1):F2} rel_err={rel:F6} cpu_seconds={cpuSeconds:F3} alloc_mb={allocatedMb:F1} base_mb={baseMb:F1}";
+            + $"iters={n} seconds={seconds:F3} per_iter_ms={1000 * model.Seconds / Math.Max(n, 1):F2} steady_ms={steady} rel_err={rel:F6} cpu_seconds={cpuSeconds:F3} alloc_mb={allocatedMb:F1} base_mb={baseMb:F1}";
         if (!double.IsNaN(target))
         {
             var hit = model.History.FirstOrDefault(h => h.RelativeError <= target);

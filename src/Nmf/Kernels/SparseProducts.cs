@@ -115,6 +115,66 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
     }
 
     /// <summary>
+    /// Hᵀ (k x m) as an m x kp table, each row zero-padded to kp (a multiple of the vector width of
+    /// <paramref name="path"/>) and the table aligned to 64 bytes, in a per-thread scratch array of the caller;
+    /// <paramref name="start"/> is the table's first element in it. Read by <see cref="TableRows"/>.
+    /// </summary>
+    internal static T[] PaddedTable(DenseMatrix<T> h, int threads, SimdPath path, out int start, out int kp)
+    {
+        int v = path switch
+        {
+            SimdPath.V512 => Vector512<T>.Count,
+            SimdPath.V256 => Vector256<T>.Count,
+            _ => Vector128<T>.Count,
+        };
+        kp = (h.Rows + v - 1) / v * v;
+        return BuildTable(h.Data, h.Rows, h.Cols, kp, threads, out start);
+    }
+
+    /// <summary>
+    /// Hᵀ with rows padded to kp: column j of H becomes a contiguous, vector-aligned row. The table starts on a
+    /// 64-byte boundary, so a row of kp·sizeof(T) bytes (a multiple of the vector width) touches the fewest cache
+    /// lines: on P2 (k = 20, kp = 24, 192-byte rows read at random from L2/L3) an unaligned table costs about a third
+    /// more time, one more line in three of four rows.
+    /// </summary>
+    private static T[] BuildTable(T[] h, int k, int m, int kp, int threads, out int start)
+    {
+        var padded = Scratch<T>.Operand((m * kp) + (CacheLine / sizeof(T)));
+        start = AlignedStart(padded);
+        TransposeJob.Run(h, k, m, padded, start, kp, threads);
+        return padded;
+    }
+
+    /// <summary>
+    /// dst[(r − r0)·k + c] = (X·Hᵀ)[r, c] for rows r0..r1 from a <see cref="PaddedTable"/>, on one thread, the same
+    /// sums in the same order as <see cref="XHt"/>. <paramref name="temp"/> holds at least 4·(V + kp) elements.
+    /// </summary>
+    internal static void TableRows(CsrMatrix<T> x, T* table, int kp, int k, int r0, int r1, T* dst, T* temp, SimdPath path)
+    {
+        T* output = dst - ((long)r0 * k);
+        fixed (int* rowPtr = x.RowPtr, cols = x.ColIndices)
+        fixed (T* vals = x.Values)
+        {
+            switch (path)
+            {
+                case SimdPath.V512: Job<Vector512<T>, Simd512<T>>.AllColumns(rowPtr, cols, vals, table, kp, k, r0, r1, output, temp); break;
+                case SimdPath.V256: Job<Vector256<T>, Simd256<T>>.AllColumns(rowPtr, cols, vals, table, kp, k, r0, r1, output, temp); break;
+                default: Job<Vector128<T>, Simd128<T>>.AllColumns(rowPtr, cols, vals, table, kp, k, r0, r1, output, temp); break;
+            }
+        }
+    }
+
+    /// <summary>The first element of a pinned array that lies on a 64-byte boundary.</summary>
+    private static int AlignedStart(T[] pinned)
+    {
+        fixed (T* p = pinned)
+        {
+            int misalignment = (int)((nint)p & (CacheLine - 1));
+            return misalignment == 0 ? 0 : (CacheLine - misalignment) / sizeof(T);
+        }
+    }
+
+    /// <summary>
     /// Hᵀ into the padded table, in fixed column blocks spread over the threads (each block of Hᵀ being written stays
     /// in L1 while H's rows are read in order; the padding columns are zeroed).
     /// </summary>
@@ -202,15 +262,8 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
             int start = 0;
             if (kind != Kind.WtX)
             {
-                // Hᵀ with rows padded to kp: column j of H becomes a contiguous, vector-aligned row. The table
-                // starts on a 64-byte boundary, so a row of kp·sizeof(T) bytes (a multiple of the vector width)
-                // touches the fewest cache lines: on P2 (k = 20, kp = 24, 192-byte rows read at random from L2/L3)
-                // an unaligned table costs about a third more time, one more line in three of four rows.
-                int m = x.Cols;
-                padded = Scratch<T>.Operand((m * kp) + (CacheLine / sizeof(T)));
-                start = AlignedStart(padded);
-                TransposeJob.Run(factor, k, m, padded, start, kp, threads);
-                job._denseRows = m;
+                padded = BuildTable(factor, k, x.Cols, kp, threads, out start);
+                job._denseRows = x.Cols;
             }
             else
             {
@@ -259,16 +312,6 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
                     job._x = null;
                     job._starts = null;
                 }
-            }
-        }
-
-        /// <summary>The first element of a pinned array that lies on a 64-byte boundary.</summary>
-        private static int AlignedStart(T[] pinned)
-        {
-            fixed (T* p = pinned)
-            {
-                int misalignment = (int)((nint)p & (CacheLine - 1));
-                return misalignment == 0 ? 0 : (CacheLine - misalignment) / sizeof(T);
             }
         }
 
@@ -366,22 +409,51 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
             }
         }
 
+        /// <summary>All kp columns of rows r0..r1 of X·Hᵀ, in chunks of up to four vectors.</summary>
+        public static void AllColumns(int* rowPtr, int* cols, T* vals, T* table, int kp, int k, int r0, int r1, T* output, T* temp)
+        {
+            int v = TS.Count;
+            for (int q0 = 0; q0 < kp; q0 += 4 * v)
+            {
+                switch ((kp - q0) / v)
+                {
+                    case 1: PairedRows<One>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp); break;
+                    case 2: PairedRows<Two>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp); break;
+                    case 3: PairedRows<Three>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp); break;
+                    default: PairedRows<Four>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp); break;
+                }
+            }
+        }
+
         /// <summary>
         /// X·Hᵀ from one block of the table, two rows at a time: the entries of rows r and r+1 are walked in step,
         /// so two independent chains of multiply-adds are in flight instead of one (each row's sum is still over its
         /// own entries in storage order, so the result is the same as one row at a time), and the finished vectors
         /// go straight into the output rows.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void PairedRows<TN>(int r0, int r1, int q0, T* temp) where TN : IVectorCount
         {
             var x = _x!;
-            int v = TS.Count, k = _k, width = Math.Min(TN.Value * v, k - q0);
-            nint stride = _kp;
-            T* dense = _dense + q0;
-            T* output = _out + q0;
             fixed (int* rowPtr = x.RowPtr, cols = x.ColIndices)
             fixed (T* vals = x.Values)
+            {
+                PairedRows<TN>(rowPtr, cols, vals, _dense, _kp, _k, r0, r1, q0, _out, temp);
+            }
+        }
+
+        /// <summary>
+        /// Rows r0..r1 of X·Hᵀ, columns q0..q0+N·V, into <paramref name="output"/> (row r at output + r·k) from the
+        /// padded table (row j at table + j·kp).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void PairedRows<TN>(int* rowPtr, int* cols, T* vals, T* table, nint kp, int k, int r0, int r1, int q0, T* output, T* temp)
+            where TN : IVectorCount
+        {
+            int v = TS.Count, width = Math.Min(TN.Value * v, k - q0);
+            nint stride = kp;
+            T* dense = table + q0;
+            output += q0;
             {
                 int r = r0;
                 for (; r + 1 < r1; r += 2)
@@ -392,28 +464,8 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
                     int common = Math.Min(pEnd - p, qEnd - q);
                     for (int z = 0; z < common; z++, p++, q++)
                     {
-                        T* d = dense + (cols[p] * stride);
-                        T* e = dense + (cols[q] * stride);
-                        TV s = TS.Broadcast(vals[p]), t = TS.Broadcast(vals[q]);
-                        a0 = TS.MulAdd(s, TS.Load(d), a0);
-                        b0 = TS.MulAdd(t, TS.Load(e), b0);
-                        if (TN.Value > 1)
-                        {
-                            a1 = TS.MulAdd(s, TS.Load(d + v), a1);
-                            b1 = TS.MulAdd(t, TS.Load(e + v), b1);
-                        }
-
-                        if (TN.Value > 2)
-                        {
-                            a2 = TS.MulAdd(s, TS.Load(d + (2 * v)), a2);
-                            b2 = TS.MulAdd(t, TS.Load(e + (2 * v)), b2);
-                        }
-
-                        if (TN.Value > 3)
-                        {
-                            a3 = TS.MulAdd(s, TS.Load(d + (3 * v)), a3);
-                            b3 = TS.MulAdd(t, TS.Load(e + (3 * v)), b3);
-                        }
+                        AddScaled<TN>(TS.Broadcast(vals[p]), dense + (cols[p] * stride), ref a0, ref a1, ref a2, ref a3);
+                        AddScaled<TN>(TS.Broadcast(vals[q]), dense + (cols[q] * stride), ref b0, ref b1, ref b2, ref b3);
                     }
 
                     Accumulate<TN>(vals, cols, dense, stride, p, pEnd, ref a0, ref a1, ref a2, ref a3);
@@ -431,30 +483,60 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
             }
         }
 
+        /// <summary>a_i += Σ value_p · table row col_p, for the entries p..end of one row in order.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Accumulate<TN>(T* vals, int* cols, T* dense, nint stride, int p, int end, ref TV a0, ref TV a1, ref TV a2, ref TV a3)
             where TN : IVectorCount
         {
-            int v = TS.Count;
             for (; p < end; p++)
             {
-                T* d = dense + (cols[p] * stride);
-                TV s = TS.Broadcast(vals[p]);
-                a0 = TS.MulAdd(s, TS.Load(d), a0);
-                if (TN.Value > 1)
-                {
-                    a1 = TS.MulAdd(s, TS.Load(d + v), a1);
-                }
+                AddScaled<TN>(TS.Broadcast(vals[p]), dense + (cols[p] * stride), ref a0, ref a1, ref a2, ref a3);
+            }
+        }
 
-                if (TN.Value > 2)
-                {
-                    a2 = TS.MulAdd(s, TS.Load(d + (2 * v)), a2);
-                }
+        /// <summary>a_i += s · d[i·V ..] for the N vectors of one table row.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void AddScaled<TN>(TV s, T* d, ref TV a0, ref TV a1, ref TV a2, ref TV a3)
+            where TN : IVectorCount
+        {
+            int v = TS.Count;
+            a0 = TS.MulAdd(s, TS.Load(d), a0);
+            if (TN.Value > 1)
+            {
+                a1 = TS.MulAdd(s, TS.Load(d + v), a1);
+            }
 
-                if (TN.Value > 3)
-                {
-                    a3 = TS.MulAdd(s, TS.Load(d + (3 * v)), a3);
-                }
+            if (TN.Value > 2)
+            {
+                a2 = TS.MulAdd(s, TS.Load(d + (2 * v)), a2);
+            }
+
+            if (TN.Value > 3)
+            {
+                a3 = TS.MulAdd(s, TS.Load(d + (3 * v)), a3);
+            }
+        }
+
+        /// <summary>The N vectors stored one after another at dst.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreVectors<TN>(TV a0, TV a1, TV a2, TV a3, T* dst)
+            where TN : IVectorCount
+        {
+            int v = TS.Count;
+            TS.Store(a0, dst);
+            if (TN.Value > 1)
+            {
+                TS.Store(a1, dst + v);
+            }
+
+            if (TN.Value > 2)
+            {
+                TS.Store(a2, dst + (2 * v));
+            }
+
+            if (TN.Value > 3)
+            {
+                TS.Store(a3, dst + (3 * v));
             }
         }
 
@@ -466,40 +548,11 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
             int v = TS.Count;
             if (width == TN.Value * v)
             {
-                TS.Store(a0, dst);
-                if (TN.Value > 1)
-                {
-                    TS.Store(a1, dst + v);
-                }
-
-                if (TN.Value > 2)
-                {
-                    TS.Store(a2, dst + (2 * v));
-                }
-
-                if (TN.Value > 3)
-                {
-                    TS.Store(a3, dst + (3 * v));
-                }
-
+                StoreVectors<TN>(a0, a1, a2, a3, dst);
                 return;
             }
 
-            TS.Store(a0, temp);
-            if (TN.Value > 1)
-            {
-                TS.Store(a1, temp + v);
-            }
-
-            if (TN.Value > 2)
-            {
-                TS.Store(a2, temp + (2 * v));
-            }
-
-            if (TN.Value > 3)
-            {
-                TS.Store(a3, temp + (3 * v));
-            }
+            StoreVectors<TN>(a0, a1, a2, a3, temp);
 
             int whole = width / v * v;
             for (int c = 0; c < whole; c += v)
@@ -586,42 +639,13 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
 
                             int j = cols[p];
                             T* d = (j > lastSafe ? tail : dense) + (j * stride) + q0;
-                            TV s = TS.Broadcast(vals[p]);
-                            a0 = TS.MulAdd(s, TS.Load(d), a0);
-                            if (TN.Value > 1)
-                            {
-                                a1 = TS.MulAdd(s, TS.Load(d + v), a1);
-                            }
-
-                            if (TN.Value > 2)
-                            {
-                                a2 = TS.MulAdd(s, TS.Load(d + (2 * v)), a2);
-                            }
-
-                            if (TN.Value > 3)
-                            {
-                                a3 = TS.MulAdd(s, TS.Load(d + (3 * v)), a3);
-                            }
+                            AddScaled<TN>(TS.Broadcast(vals[p]), d, ref a0, ref a1, ref a2, ref a3);
                         }
 
                         // Wᵀ·X's rows go out as columns: gathered in a tile of rows first, then written column by column
                         // in runs of TileRows contiguous values instead of one scattered value per column and row.
                         T* dst = blocks > 1 ? partial : rowsOut ? temp : tile + ((r - tileStart) * TN.Value * v);
-                        TS.Store(a0, dst);
-                        if (TN.Value > 1)
-                        {
-                            TS.Store(a1, dst + v);
-                        }
-
-                        if (TN.Value > 2)
-                        {
-                            TS.Store(a2, dst + (2 * v));
-                        }
-
-                        if (TN.Value > 3)
-                        {
-                            TS.Store(a3, dst + (3 * v));
-                        }
+                        StoreVectors<TN>(a0, a1, a2, a3, dst);
 
                         if (blocks == 1 && rowsOut)
                         {

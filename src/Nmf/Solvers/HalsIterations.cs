@@ -32,7 +32,11 @@ internal static class HalsIterations
         // Dense X: the W update reads X once per iteration, fused with WᵀX and WᵀW (same W; WᵀX and WᵀW summed
         // per block group, so they differ from the separate products only by rounding).
         bool fused = x is DenseMatrix<T> && context.UpdateH && FusedRowPasses<T>.IsAvailable;
-        var xht = new DenseMatrix<T>(fused ? 0 : n, k);
+
+        // CSR X: X·Hᵀ is formed block by block into a buffer the W passes read at once, and WᵀW is summed from the
+        // blocks while they are in cache (SparseRowPasses); only WᵀX remains a separate product.
+        bool fusedSparse = x is CsrMatrix<T> && context.UpdateH && FusedRowPasses<T>.IsAvailable;
+        var xht = new DenseMatrix<T>(fused || fusedSparse ? 0 : n, k);
         var wtw = new DenseMatrix<T>(k, k);
         var wtx = new DenseMatrix<T>(k, m);
         var gram = new DenseMatrix<T>(k, k);
@@ -46,7 +50,7 @@ internal static class HalsIterations
         for (iteration = 1; iteration <= context.MaxIter; iteration++)
         {
             // W: XHᵀ and HHᵀ (the latter carried over from the previous iteration's H; constant in transform).
-            if ((context.UpdateH || iteration == 1) && !fused)
+            if ((context.UpdateH || iteration == 1) && !fused && !fusedSparse)
             {
                 Products.XHt(x, h, xht, threads);
             }
@@ -56,6 +60,8 @@ internal static class HalsIterations
             NextOrder(order, shuffler);
             violation += fused
                 ? double.CreateChecked(FusedRowPasses<T>.Run((DenseMatrix<T>)x, h, w, gram, l1W, order, passesW, epsilon, wtx, wtw, threads))
+                : fusedSparse
+                ? double.CreateChecked(SparseRowPasses<T>.Run((CsrMatrix<T>)x, h, w, gram, l1W, order, passesW, epsilon, wtw, threads))
                 : Passes(w.Data, n, k, 1, gram, xht.Data, k, 1, l1W, order, threads, passesW, epsilon);
 
             double loss = double.NaN;
@@ -63,7 +69,11 @@ internal static class HalsIterations
             {
                 if (!fused)
                 {
-                    Products.GramCols(w, wtw, threads);
+                    if (!fusedSparse)
+                    {
+                        Products.GramCols(w, wtw, threads);
+                    }
+
                     Products.WtX(w, x, wtx, threads);
                 }
 

@@ -48,6 +48,66 @@ public class FusedRowPassesTests
         }
     }
 
+    /// <summary>
+    /// The CSR form (X·Hᵀ block by block, passes over W, WᵀW): W bit-identical to X·Hᵀ followed by one pass, WᵀW
+    /// within rounding of the separate Gram product and the same bits at every thread count; float and double, with
+    /// empty rows and more blocks than groups.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 7, 5)]
+    [InlineData(257, 33, 7)]
+    [InlineData(3001, 70, 20)]
+    public void SparseBlocksEqualSeparateSteps(int n, int m, int k)
+    {
+        SparseBlocks<double>(n, m, k, 1e-12);
+        SparseBlocks<float>(n, m, k, 1e-4);
+    }
+
+    private static void SparseBlocks<T>(int n, int m, int k, double tolerance)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var rng = new Random(n + m + k);
+        var dense = Random(n, m, rng);
+        for (int i = 0; i < dense.Data.Length; i++)
+        {
+            dense.Data[i] = rng.NextDouble() < 0.8 ? 0 : dense.Data[i];
+        }
+
+        var x = CsrMatrix<T>.FromDense(dense.Convert<T>());
+        var w = Random(n, k, rng).Convert<T>();
+        var h = Random(k, m, rng).Convert<T>();
+        var gram = new DenseMatrix<T>(k, k);
+        Products.GramRows(h, gram, 1);
+        var order = Enumerable.Range(0, k).Reverse().ToArray();
+        T l1 = T.CreateChecked(0.01);
+
+        var wSeparate = w.Clone();
+        var xht = new DenseMatrix<T>(n, k);
+        Products.XHt(x, h, xht, 1);
+        var pass = CoordinateSweep<T>.Run(wSeparate.Data, n, k, 1, gram.Data, k, xht.Data, k, 1, l1, order, 1);
+        var wtw = new DenseMatrix<T>(k, k);
+        Products.GramCols(wSeparate, wtw, 1);
+
+        DenseMatrix<T>? firstWtw = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var wBlocks = w.Clone();
+            var wtwBlocks = new DenseMatrix<T>(k, k);
+            double violation = double.CreateChecked(SparseRowPasses<T>.Run(x, h, wBlocks, gram, l1, order, 1, 0.1, wtwBlocks, threads));
+            Assert.Equal(wSeparate.Data, wBlocks.Data);
+            double expected = double.CreateChecked(pass.Violation);
+            Assert.InRange(violation, expected * (1 - (100 * tolerance)), expected * (1 + (100 * tolerance)));
+            for (int i = 0; i < wtw.Data.Length; i++)
+            {
+                double e = double.CreateChecked(wtw.Data[i]), a = double.CreateChecked(wtwBlocks.Data[i]);
+                Assert.True(Math.Abs(e - a) <= (tolerance * Math.Abs(e)) + 1e-300, $"{typeof(T).Name} WᵀW element {i}: {a} vs {e}");
+            }
+
+            firstWtw ??= wtwBlocks;
+            Assert.Equal(firstWtw.Data, wtwBlocks.Data);
+        }
+    }
+
     private static void Close(DenseMatrix<double> expected, DenseMatrix<double> actual)
     {
         for (int i = 0; i < expected.Data.Length; i++)
