@@ -56,6 +56,8 @@ internal sealed class Brunet : INmfSolver
         var passes = BrunetPasses<T>.Supports(w.Cols, SimdSelect.Path) ? new BrunetPasses<T>(x, w.Cols, SimdSelect.Path) : null;
         return MultiplicativeLoop.Run(stopping, w, Iterate, () => BrunetPasses<T>.KullbackLeibler(x, w, h), endIteration, wantsLoss, cancellationToken);
 
+        // Optimised at first call, like everything an iteration runs: a consensus is many short fits.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Iterate(int iteration)
         {
             if (passes is not null)

@@ -105,6 +105,7 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
     public static bool Supports(int rank, SimdPath path) => rank is >= 1 and <= MaxRank && path != SimdPath.Scalar && SimdSelect.IsSupported(path);
 
     /// <summary>One iteration in place: W, then H with the new W (H left alone unless <paramref name="updateH"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Iterate(DenseMatrix<T> w, DenseMatrix<T> h, bool updateH)
     {
         fixed (T* px = x.Data, pw = w.Data, ph = h.Data, pn = numerator, pscratch = scratch)
@@ -304,6 +305,7 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
         public T* Numerator { get; } = numerator;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Dispatch<TV, TS>(Pointers args, bool updateH)
         where TV : struct
         where TS : ISimd<T, TV>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Nmf.Matrices;
 
 namespace Nmf.Solvers;
@@ -72,6 +73,7 @@ internal static class MultiplicativeLoop
     /// <param name="endIteration">Called after each iteration with its loss (NaN when not computed), or null.</param>
     /// <param name="wantsLoss">Compute the loss at every iteration for <paramref name="endIteration"/>.</param>
     /// <param name="cancellationToken">Checked before each iteration.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static MultiplicativeResult Run<T>(MultiplicativeStopping stopping, DenseMatrix<T> w, Action<int> update, Func<double> loss,
         Action<int, double>? endIteration, bool wantsLoss, CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>
