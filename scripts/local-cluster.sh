@@ -48,7 +48,7 @@ for i in $(seq 0 $((n - 1))); do
   dotnet "$cli" worker --cluster "127.0.0.1:$base" --port "$port" ${NMF_PROBE_TIMEOUT:+--probe-timeout "$NMF_PROBE_TIMEOUT"} > "$dir/worker-$port.log" 2>&1 &
   echo $! >> "$dir/pids"
   # each worker prints one line once its silo has joined; the primary must be up before the others join
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 600); do
     grep -q "nmf worker: silo" "$dir/worker-$port.log" 2>/dev/null && break
     if ! kill -0 "$(tail -n 1 "$dir/pids")" 2>/dev/null; then
       echo "local-cluster: worker on port $port failed:" >&2
@@ -59,7 +59,7 @@ for i in $(seq 0 $((n - 1))); do
     sleep 0.2
   done
   if ! grep -q "nmf worker: silo" "$dir/worker-$port.log"; then
-    echo "local-cluster: worker on port $port did not start within 60 s" >&2
+    echo "local-cluster: worker on port $port did not start within 120 s" >&2
     "$0" stop >/dev/null
     exit 1
   fi
