@@ -115,6 +115,29 @@ public class BrunetPassesTests
         Assert.NotEqual(h0.Data, h.Data);
     }
 
+    [Theory]
+    [InlineData(512)]
+    [InlineData(256)]
+    [InlineData(128)]
+    public void MatricesNarrowerThanAVectorTakeTheScalarTails(int bits)
+    {
+        var path = bits switch { 512 => SimdPath.V512, 256 => SimdPath.V256, _ => SimdPath.V128 };
+        Assert.SkipUnless(SimdSelect.IsSupported(path), $"{path} is not accelerated here");
+        var x = DenseMatrix<double>.FromRows([.. Enumerable.Range(0, 3).Select(i => GolubData.Samples.Row(i)[..5].ToArray())]);
+        var (w0, h0) = ConsensusNmf.RandomStart(x, 2, 12, 0);
+        var (w, h) = (w0.Clone(), h0.Clone());
+        var (wPlain, hPlain) = (w0.Clone(), h0.Clone());
+        var passes = new BrunetPasses<double>(x, 2, path);
+        for (int iteration = 0; iteration < 3; iteration++)
+        {
+            passes.Iterate(w, h, updateH: true);
+            PlainIteration(x, wPlain, hPlain);
+        }
+
+        Assert.Equal(wPlain.Data, w.Data, (a, b) => Math.Abs(a - b) <= 1e-12 * Math.Abs(b));
+        Assert.Equal(hPlain.Data, h.Data, (a, b) => Math.Abs(a - b) <= 1e-12 * Math.Abs(b));
+    }
+
     [Fact]
     public void BlockSizeDoesNotChangeTheResult()
     {
