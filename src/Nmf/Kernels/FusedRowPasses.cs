@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Nmf.Matrices;
 
 namespace Nmf.Kernels;
@@ -97,6 +98,7 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
         public double Epsilon;
         public SimdPath Path;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunPart(int group)
         {
             var x = X!;

@@ -119,6 +119,7 @@ internal static unsafe class Gemm<T> where T : unmanaged, IFloatingPointIeee754<
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunPart(int part)
         {
             int m0 = 0, m1 = _m, n0 = 0, n1 = _n;
@@ -207,6 +208,7 @@ internal static unsafe class Gemm<T> where T : unmanaged, IFloatingPointIeee754<
         /// Packs B[pc..pc+kc, jc..jc+nc] into NR-wide panels, each kc x NR row-major, zero-padded; for row-major
         /// B only the narrow last panel (full panels are read in place).
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void PackB(int pc, int kc, int jc, int nc, T* dst)
         {
             int nr = NR;

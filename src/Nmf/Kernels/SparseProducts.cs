@@ -208,6 +208,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunPart(int part)
         {
             int k = _k, m = _m, kp = _kp, j0 = part * BlockColumns, j1 = Math.Min(m, j0 + BlockColumns);
@@ -372,6 +373,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
             bounds[Parts] = rows;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunPart(int part)
         {
             int r0 = _bounds[part], r1 = _bounds[part + 1];
@@ -670,6 +672,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
         }
 
         /// <summary>Rows r0..r1 of the tile (row stride <paramref name="tileWidth"/>) as columns r0..r1 of the k x outRows output.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void FlushTile(T* tile, int tileWidth, int r0, int r1, int q0, int width, T* output, int outRows)
         {
             for (int c = 0; c < width; c++)

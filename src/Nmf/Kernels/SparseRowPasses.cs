@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Nmf.Matrices;
 
 namespace Nmf.Kernels;
@@ -101,6 +102,7 @@ internal static unsafe class SparseRowPasses<T> where T : unmanaged, IFloatingPo
         public double Epsilon;
         public SimdPath Path;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunPart(int group)
         {
             var x = X!;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Nmf.Kernels;
 using Nmf.Matrices;
 using Nmf.Solvers;
@@ -98,6 +99,7 @@ public static class BetaDivergence
     /// <param name="wtx">WᵀX, k x m, for the current W.</param>
     /// <param name="wtw">WᵀW, k x k, for the current W.</param>
     /// <param name="hht">HHᵀ, k x k, for the current H.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double FrobeniusFromGram<T>(double xSquaredNorm, DenseMatrix<T> h, DenseMatrix<T> wtx, DenseMatrix<T> wtw, DenseMatrix<T> hht)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -106,6 +108,7 @@ public static class BetaDivergence
         return 0.5 * (xSquaredNorm - (2.0 * cross) + quad);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Dot<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
