@@ -118,10 +118,21 @@ public sealed class NmfEstimator<T> where T : unmanaged, IFloatingPointIeee754<T
         _h = h;
         _history = history;
         NIter = nIter;
-        ReconstructionError = BetaDivergence.ReconstructionError(x, w, h, options.BetaLoss, threads);
+        ReconstructionError = LastIterationHoldsError(x, options, history, nIter)
+            ? Math.Sqrt(2.0 * Math.Max(history[^1].Loss, 0.0))
+            : BetaDivergence.ReconstructionError(x, w, h, options.BetaLoss, threads);
         Seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         return w;
     }
+
+    /// <summary>
+    /// For CSR X, cd and hals end every iteration with ½‖X − WH‖² of the final W and H from the Gram matrices
+    /// (‖X‖² − 2⟨H, WᵀX⟩ + ⟨WᵀW, HHᵀ⟩, the identity the sparse loss uses anyway), so the last one is the fit's error
+    /// and X need not be read again. Dense X keeps the direct formula, which stays accurate for nearly exact fits.
+    /// </summary>
+    private static bool LastIterationHoldsError(IMatrix<T> x, NmfOptions options, List<NmfIteration> history, int nIter) =>
+        x is CsrMatrix<T> && options.BetaLoss == 2.0 && options.Solver is NmfSolver.Cd or NmfSolver.Hals
+        && history.Count > 0 && history[^1].Iteration == nIter && !double.IsNaN(history[^1].Loss);
 
     /// <summary>
     /// W for new rows with H fixed to <see cref="Components"/>, as scikit-learn's <c>transform</c>: the fitted
