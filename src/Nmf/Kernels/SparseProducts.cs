@@ -6,37 +6,6 @@ using Nmf.Matrices;
 
 namespace Nmf.Kernels;
 
-/// <summary>A width known when the JIT compiles a kernel (1 to 4 vectors), so unused accumulators vanish.</summary>
-internal interface IVectorCount
-{
-    /// <summary>Number of vectors.</summary>
-    static abstract int Value { get; }
-}
-
-/// <summary>One vector.</summary>
-internal readonly struct One : IVectorCount
-{
-    public static int Value => 1;
-}
-
-/// <summary>Two vectors.</summary>
-internal readonly struct Two : IVectorCount
-{
-    public static int Value => 2;
-}
-
-/// <summary>Three vectors.</summary>
-internal readonly struct Three : IVectorCount
-{
-    public static int Value => 3;
-}
-
-/// <summary>Four vectors.</summary>
-internal readonly struct Four : IVectorCount
-{
-    public static int Value => 4;
-}
-
 /// <summary>
 /// CSR products: X·Hᵀ row by row (each stored x_ij adds x_ij · H[:, j] to row i), Wᵀ·X through the cached
 /// transpose of X (each thread owns whole columns of the result), and W·H sampled at X's non-zeros.
@@ -434,7 +403,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
         /// go straight into the output rows.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void PairedRows<TN>(int r0, int r1, int q0, T* temp) where TN : IVectorCount
+        private void PairedRows<TN>(int r0, int r1, int q0, T* temp) where TN : ISmallCount
         {
             var x = _x!;
             fixed (int* rowPtr = x.RowPtr, cols = x.ColIndices)
@@ -450,7 +419,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void PairedRows<TN>(int* rowPtr, int* cols, T* vals, T* table, nint kp, int k, int r0, int r1, int q0, T* output, T* temp)
-            where TN : IVectorCount
+            where TN : ISmallCount
         {
             int v = TS.Count, width = Math.Min(TN.Value * v, k - q0);
             nint stride = kp;
@@ -488,7 +457,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
         /// <summary>a_i += Σ value_p · table row col_p, for the entries p..end of one row in order.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Accumulate<TN>(T* vals, int* cols, T* dense, nint stride, int p, int end, ref TV a0, ref TV a1, ref TV a2, ref TV a3)
-            where TN : IVectorCount
+            where TN : ISmallCount
         {
             for (; p < end; p++)
             {
@@ -499,7 +468,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
         /// <summary>a_i += s · d[i·V ..] for the N vectors of one table row.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void AddScaled<TN>(TV s, T* d, ref TV a0, ref TV a1, ref TV a2, ref TV a3)
-            where TN : IVectorCount
+            where TN : ISmallCount
         {
             int v = TS.Count;
             a0 = TS.MulAdd(s, TS.Load(d), a0);
@@ -522,7 +491,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
         /// <summary>The N vectors stored one after another at dst.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void StoreVectors<TN>(TV a0, TV a1, TV a2, TV a3, T* dst)
-            where TN : IVectorCount
+            where TN : ISmallCount
         {
             int v = TS.Count;
             TS.Store(a0, dst);
@@ -545,7 +514,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
         /// <summary>The first <paramref name="width"/> values of the N vectors into dst: whole vectors directly, the rest through temp.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void StoreRow<TN>(TV a0, TV a1, TV a2, TV a3, T* dst, int width, T* temp)
-            where TN : IVectorCount
+            where TN : ISmallCount
         {
             int v = TS.Count;
             if (width == TN.Value * v)
@@ -574,7 +543,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
         /// block from the partial sum kept in the accumulator, which is the same order of operations.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void AxpyRows<TN>(int r0, int r1, int q0, T* temp, T* tile) where TN : IVectorCount
+        private void AxpyRows<TN>(int r0, int r1, int q0, T* temp, T* tile) where TN : ISmallCount
         {
             var x = _x!;
             int v = TS.Count, k = _k, kp = _kp, width = Math.Min(TN.Value * v, k - q0);

@@ -6,41 +6,6 @@ using Nmf.Matrices;
 
 namespace Nmf.Solvers;
 
-/// <summary>A number of components as a type, so that a kernel is compiled once per rank with every component in registers.</summary>
-internal interface IRank
-{
-    /// <summary>The number of components.</summary>
-    static abstract int K { get; }
-}
-
-/// <summary>One component.</summary>
-internal readonly struct Rank1 : IRank
-{
-    /// <inheritdoc />
-    public static int K => 1;
-}
-
-/// <summary>Two components.</summary>
-internal readonly struct Rank2 : IRank
-{
-    /// <inheritdoc />
-    public static int K => 2;
-}
-
-/// <summary>Three components.</summary>
-internal readonly struct Rank3 : IRank
-{
-    /// <inheritdoc />
-    public static int K => 3;
-}
-
-/// <summary>Four components.</summary>
-internal readonly struct Rank4 : IRank
-{
-    /// <inheritdoc />
-    public static int K => 4;
-}
-
 /// <summary>
 /// One iteration of Brunet et al.'s (2004) KL multiplicative updates, in R NMF's order, with one pass over X. In our
 /// orientation (X samples x features, W = H_Rᵀ, H = W_Rᵀ) R updates W first, W[s, c] ← W[s, c] Σⱼ H[c, j] X[s, j] /
@@ -313,16 +278,16 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
         switch (rank)
         {
             case 1:
-                Blocks<TV, TS, Rank1>(args, updateH);
+                Blocks<TV, TS, One>(args, updateH);
                 break;
             case 2:
-                Blocks<TV, TS, Rank2>(args, updateH);
+                Blocks<TV, TS, Two>(args, updateH);
                 break;
             case 3:
-                Blocks<TV, TS, Rank3>(args, updateH);
+                Blocks<TV, TS, Three>(args, updateH);
                 break;
             default:
-                Blocks<TV, TS, Rank4>(args, updateH);
+                Blocks<TV, TS, Four>(args, updateH);
                 break;
         }
     }
@@ -332,10 +297,10 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
     private void Blocks<TV, TS, TK>(Pointers args, bool updateH)
         where TV : struct
         where TS : ISimd<T, TV>
-        where TK : IRank
+        where TK : ISmallCount
     {
         int n = x.Rows, m = x.Cols;
-        for (int c = 0; c < TK.K; c++)
+        for (int c = 0; c < TK.Value; c++)
         {
             hRowSums[c] = Sum<TV, TS>(args.H + ((nint)c * m), m);
         }
@@ -347,25 +312,25 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
 
             // Rows four at a time (two for k = 4, whose four-row sums would not fit in the vector registers); a last
             // short group is padded with copies of its last row whose results go to a scratch row and are dropped.
-            int group = TK.K <= 3 ? 4 : 2;
+            int group = TK.Value <= 3 ? 4 : 2;
             for (int s = first; s < end; s += group)
             {
                 int last = Math.Min(end, s + group) - 1;
                 T* scratch = args.Scratch;
-                for (int c = 0; c < TK.K; c++)
+                for (int c = 0; c < TK.Value; c++)
                 {
-                    scratch[c] = args.W[((nint)last * TK.K) + c];
+                    scratch[c] = args.W[((nint)last * TK.Value) + c];
                 }
 
                 T* Xr(int r) => args.X + ((nint)Math.Min(s + r, last) * m);
-                T* Wr(int r) => s + r <= last ? args.W + ((nint)(s + r) * TK.K) : scratch;
-                if (TK.K <= 3)
+                T* Wr(int r) => s + r <= last ? args.W + ((nint)(s + r) * TK.Value) : scratch;
+                if (TK.Value <= 3)
                 {
-                    UpdateRowsOfW<TV, TS, TK, Rank4>(args.H, m, hRowSums, Xr(0), Xr(1), Xr(2), Xr(3), Wr(0), Wr(1), Wr(2), Wr(3));
+                    UpdateRowsOfW<TV, TS, TK, Four>(args.H, m, hRowSums, Xr(0), Xr(1), Xr(2), Xr(3), Wr(0), Wr(1), Wr(2), Wr(3));
                 }
                 else
                 {
-                    UpdateRowsOfW<TV, TS, TK, Rank2>(args.H, m, hRowSums, Xr(0), Xr(1), Xr(1), Xr(1), Wr(0), Wr(1), Wr(1), Wr(1));
+                    UpdateRowsOfW<TV, TS, TK, Two>(args.H, m, hRowSums, Xr(0), Xr(1), Xr(1), Xr(1), Wr(0), Wr(1), Wr(1), Wr(1));
                 }
             }
 
@@ -408,14 +373,14 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
     private void FinishH<TV, TS, TK>(Pointers args, int n, nint m)
         where TV : struct
         where TS : ISimd<T, TV>
-        where TK : IRank
+        where TK : ISmallCount
     {
-        for (int c = 0; c < TK.K; c++)
+        for (int c = 0; c < TK.Value; c++)
         {
             T colSum = T.Zero;
             for (int s = 0; s < n; s++)
             {
-                colSum += args.W[((nint)s * TK.K) + c];
+                colSum += args.W[((nint)s * TK.Value) + c];
             }
 
             wColSums[c] = colSum;
@@ -440,12 +405,12 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
     private static TV Reconstruct<TV, TS, TK>(TV w0, TV w1, TV w2, TV w3, TV v0, TV v1, TV v2, TV v3)
         where TV : struct
         where TS : ISimd<T, TV>
-        where TK : IRank
+        where TK : ISmallCount
     {
         TV wh = TS.Multiply(w0, v0);
-        wh = TK.K > 1 ? TS.MulAdd(w1, v1, wh) : wh;
-        wh = TK.K > 2 ? TS.MulAdd(w2, v2, wh) : wh;
-        return TK.K > 3 ? TS.MulAdd(w3, v3, wh) : wh;
+        wh = TK.Value > 1 ? TS.MulAdd(w1, v1, wh) : wh;
+        wh = TK.Value > 2 ? TS.MulAdd(w2, v2, wh) : wh;
+        return TK.Value > 3 ? TS.MulAdd(w3, v3, wh) : wh;
     }
 
     /// <summary>Vector of row c of a k-row matrix at column offset j, or zero for an absent component.</summary>
@@ -453,19 +418,19 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
     private static TV LoadRow<TV, TS, TK>(T* matrix, nint m, int c, nint j)
         where TV : struct
         where TS : ISimd<T, TV>
-        where TK : IRank
-        => c < TK.K ? TS.Load(matrix + (c * m) + j) : TS.Zero;
+        where TK : ISmallCount
+        => c < TK.Value ? TS.Load(matrix + (c * m) + j) : TS.Zero;
 
     /// <summary>Broadcast of w[c], or zero for an absent component.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Weight<TV, TS, TK>(T* w, int c)
         where TV : struct
         where TS : ISimd<T, TV>
-        where TK : IRank
-        => c < TK.K ? TS.Broadcast(w[c]) : TS.Zero;
+        where TK : ISmallCount
+        => c < TK.Value ? TS.Broadcast(w[c]) : TS.Zero;
 
     /// <summary>
-    /// Brunet's W update of TR.K samples (R NMF's H update of as many columns): for each row r,
+    /// Brunet's W update of TR.Value samples (R NMF's H update of as many columns): for each row r,
     /// W[r, c] ← W[r, c] · (Σⱼ H[c, j] X[r, j] / (W[r, :] H)[j]) / hRowSums[c]. The rows share each vector of H they
     /// read, which stays in registers: reading H (k vectors per vector of X) from the L2 cache, not the divisions,
     /// bounds a one-row loop on a 1 MB L2. Each row's k sums have their own accumulators.
@@ -473,7 +438,7 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
     /// <param name="h">H, k x m.</param>
     /// <param name="m">Columns of X.</param>
     /// <param name="hRowSums">Σⱼ H[c, j] for each c.</param>
-    /// <param name="x0">Row of X of the first sample; <paramref name="x1"/> to <paramref name="x3"/> those of the next (beyond TR.K unused).</param>
+    /// <param name="x0">Row of X of the first sample; <paramref name="x1"/> to <paramref name="x3"/> those of the next (beyond TR.Value unused).</param>
     /// <param name="x1">Row of X of the second sample.</param>
     /// <param name="x2">Row of X of the third sample.</param>
     /// <param name="x3">Row of X of the fourth sample.</param>
@@ -486,11 +451,11 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
     internal static void UpdateRowsOfW<TV, TS, TK, TR>(T* h, nint m, T[] hRowSums, T* x0, T* x1, T* x2, T* x3, T* w0, T* w1, T* w2, T* w3)
         where TV : struct
         where TS : ISimd<T, TV>
-        where TK : IRank
-        where TR : IRank
+        where TK : ISmallCount
+        where TR : ISmallCount
     {
         nint lanes = TS.Count;
-        bool row1 = TR.K > 1, row2 = TR.K > 2, row3 = TR.K > 3;
+        bool row1 = TR.Value > 1, row2 = TR.Value > 2, row3 = TR.Value > 3;
         TV w00 = Weight<TV, TS, TK>(w0, 0), w01 = Weight<TV, TS, TK>(w0, 1), w02 = Weight<TV, TS, TK>(w0, 2), w03 = Weight<TV, TS, TK>(w0, 3);
         TV w10 = row1 ? Weight<TV, TS, TK>(w1, 0) : TS.Zero, w11 = row1 ? Weight<TV, TS, TK>(w1, 1) : TS.Zero;
         TV w12 = row1 ? Weight<TV, TS, TK>(w1, 2) : TS.Zero, w13 = row1 ? Weight<TV, TS, TK>(w1, 3) : TS.Zero;
@@ -506,34 +471,34 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
             TV v0 = LoadRow<TV, TS, TK>(h, m, 0, j), v1 = LoadRow<TV, TS, TK>(h, m, 1, j), v2 = LoadRow<TV, TS, TK>(h, m, 2, j), v3 = LoadRow<TV, TS, TK>(h, m, 3, j);
             TV q = TS.Divide(TS.Load(x0 + j), Reconstruct<TV, TS, TK>(w00, w01, w02, w03, v0, v1, v2, v3));
             a00 = TS.MulAdd(v0, q, a00);
-            a01 = TK.K > 1 ? TS.MulAdd(v1, q, a01) : a01;
-            a02 = TK.K > 2 ? TS.MulAdd(v2, q, a02) : a02;
-            a03 = TK.K > 3 ? TS.MulAdd(v3, q, a03) : a03;
+            a01 = TK.Value > 1 ? TS.MulAdd(v1, q, a01) : a01;
+            a02 = TK.Value > 2 ? TS.MulAdd(v2, q, a02) : a02;
+            a03 = TK.Value > 3 ? TS.MulAdd(v3, q, a03) : a03;
             if (row1)
             {
                 q = TS.Divide(TS.Load(x1 + j), Reconstruct<TV, TS, TK>(w10, w11, w12, w13, v0, v1, v2, v3));
                 a10 = TS.MulAdd(v0, q, a10);
-                a11 = TK.K > 1 ? TS.MulAdd(v1, q, a11) : a11;
-                a12 = TK.K > 2 ? TS.MulAdd(v2, q, a12) : a12;
-                a13 = TK.K > 3 ? TS.MulAdd(v3, q, a13) : a13;
+                a11 = TK.Value > 1 ? TS.MulAdd(v1, q, a11) : a11;
+                a12 = TK.Value > 2 ? TS.MulAdd(v2, q, a12) : a12;
+                a13 = TK.Value > 3 ? TS.MulAdd(v3, q, a13) : a13;
             }
 
             if (row2)
             {
                 q = TS.Divide(TS.Load(x2 + j), Reconstruct<TV, TS, TK>(w20, w21, w22, w23, v0, v1, v2, v3));
                 a20 = TS.MulAdd(v0, q, a20);
-                a21 = TK.K > 1 ? TS.MulAdd(v1, q, a21) : a21;
-                a22 = TK.K > 2 ? TS.MulAdd(v2, q, a22) : a22;
-                a23 = TK.K > 3 ? TS.MulAdd(v3, q, a23) : a23;
+                a21 = TK.Value > 1 ? TS.MulAdd(v1, q, a21) : a21;
+                a22 = TK.Value > 2 ? TS.MulAdd(v2, q, a22) : a22;
+                a23 = TK.Value > 3 ? TS.MulAdd(v3, q, a23) : a23;
             }
 
             if (row3)
             {
                 q = TS.Divide(TS.Load(x3 + j), Reconstruct<TV, TS, TK>(w30, w31, w32, w33, v0, v1, v2, v3));
                 a30 = TS.MulAdd(v0, q, a30);
-                a31 = TK.K > 1 ? TS.MulAdd(v1, q, a31) : a31;
-                a32 = TK.K > 2 ? TS.MulAdd(v2, q, a32) : a32;
-                a33 = TK.K > 3 ? TS.MulAdd(v3, q, a33) : a33;
+                a31 = TK.Value > 1 ? TS.MulAdd(v1, q, a31) : a31;
+                a32 = TK.Value > 2 ? TS.MulAdd(v2, q, a32) : a32;
+                a33 = TK.Value > 3 ? TS.MulAdd(v3, q, a33) : a33;
             }
         }
 
@@ -543,26 +508,26 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
             TS.Sum(a00), TS.Sum(a01), TS.Sum(a02), TS.Sum(a03), TS.Sum(a10), TS.Sum(a11), TS.Sum(a12), TS.Sum(a13),
             TS.Sum(a20), TS.Sum(a21), TS.Sum(a22), TS.Sum(a23), TS.Sum(a30), TS.Sum(a31), TS.Sum(a32), TS.Sum(a33),
         ];
-        for (int r = 0; r < TR.K; r++)
+        for (int r = 0; r < TR.Value; r++)
         {
             T* xr = r == 0 ? x0 : r == 1 ? x1 : r == 2 ? x2 : x3;
             T* wr = r == 0 ? w0 : r == 1 ? w1 : r == 2 ? w2 : w3;
             for (nint t = j; t < m; t++)
             {
                 T wh = T.Zero;
-                for (int c = 0; c < TK.K; c++)
+                for (int c = 0; c < TK.Value; c++)
                 {
                     wh += wr[c] * h[(c * m) + t];
                 }
 
                 T q = xr[t] / wh;
-                for (int c = 0; c < TK.K; c++)
+                for (int c = 0; c < TK.Value; c++)
                 {
                     sums[(r * MaxRank) + c] += h[(c * m) + t] * q;
                 }
             }
 
-            for (int c = 0; c < TK.K; c++)
+            for (int c = 0; c < TK.Value; c++)
             {
                 wr[c] *= sums[(r * MaxRank) + c] / hRowSums[c];
             }
@@ -579,7 +544,7 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
     private static void AccumulateNumeratorOfH<TV, TS, TK>(Pointers args, nint m, int first, int end)
         where TV : struct
         where TS : ISimd<T, TV>
-        where TK : IRank
+        where TK : ISmallCount
     {
         T* h = args.H, num = args.Numerator, w = args.W, x = args.X;
         bool fresh = first == 0;
@@ -605,26 +570,26 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
 
             for (int s = first; s < end; s++)
             {
-                T* ws = w + ((nint)s * TK.K);
+                T* ws = w + ((nint)s * TK.Value);
                 T* xs = x + ((nint)s * m);
                 TV w0 = Weight<TV, TS, TK>(ws, 0), w1 = Weight<TV, TS, TK>(ws, 1), w2 = Weight<TV, TS, TK>(ws, 2), w3 = Weight<TV, TS, TK>(ws, 3);
                 TV qu = TS.Divide(TS.Load(xs + j), Reconstruct<TV, TS, TK>(w0, w1, w2, w3, u0, u1, u2, u3));
                 TV qv = TS.Divide(TS.Load(xs + o), Reconstruct<TV, TS, TK>(w0, w1, w2, w3, v0, v1, v2, v3));
                 a0 = TS.MulAdd(w0, qu, a0);
                 b0 = TS.MulAdd(w0, qv, b0);
-                if (TK.K > 1)
+                if (TK.Value > 1)
                 {
                     a1 = TS.MulAdd(w1, qu, a1);
                     b1 = TS.MulAdd(w1, qv, b1);
                 }
 
-                if (TK.K > 2)
+                if (TK.Value > 2)
                 {
                     a2 = TS.MulAdd(w2, qu, a2);
                     b2 = TS.MulAdd(w2, qv, b2);
                 }
 
-                if (TK.K > 3)
+                if (TK.Value > 3)
                 {
                     a3 = TS.MulAdd(w3, qu, a3);
                     b3 = TS.MulAdd(w3, qv, b3);
@@ -655,13 +620,13 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
 
             for (int s = first; s < end; s++)
             {
-                T* ws = w + ((nint)s * TK.K);
+                T* ws = w + ((nint)s * TK.Value);
                 TV w0 = Weight<TV, TS, TK>(ws, 0), w1 = Weight<TV, TS, TK>(ws, 1), w2 = Weight<TV, TS, TK>(ws, 2), w3 = Weight<TV, TS, TK>(ws, 3);
                 TV qu = TS.Divide(TS.Load(x + ((nint)s * m) + j), Reconstruct<TV, TS, TK>(w0, w1, w2, w3, u0, u1, u2, u3));
                 a0 = TS.MulAdd(w0, qu, a0);
-                a1 = TK.K > 1 ? TS.MulAdd(w1, qu, a1) : a1;
-                a2 = TK.K > 2 ? TS.MulAdd(w2, qu, a2) : a2;
-                a3 = TK.K > 3 ? TS.MulAdd(w3, qu, a3) : a3;
+                a1 = TK.Value > 1 ? TS.MulAdd(w1, qu, a1) : a1;
+                a2 = TK.Value > 2 ? TS.MulAdd(w2, qu, a2) : a2;
+                a3 = TK.Value > 3 ? TS.MulAdd(w3, qu, a3) : a3;
             }
 
             StoreRow<TV, TS, TK>(a0, num, m, 0, j);
@@ -675,15 +640,15 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
         {
             for (int s = first; s < end; s++)
             {
-                T* ws = w + ((nint)s * TK.K);
+                T* ws = w + ((nint)s * TK.Value);
                 T wh = T.Zero;
-                for (int c = 0; c < TK.K; c++)
+                for (int c = 0; c < TK.Value; c++)
                 {
                     wh += ws[c] * h[(c * m) + j];
                 }
 
                 T q = x[((nint)s * m) + j] / wh;
-                for (int c = 0; c < TK.K; c++)
+                for (int c = 0; c < TK.Value; c++)
                 {
                     T term = ws[c] * q;
                     num[(c * m) + j] = fresh && s == first ? term : num[(c * m) + j] + term;
@@ -697,9 +662,9 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
     private static void StoreRow<TV, TS, TK>(TV value, T* matrix, nint m, int c, nint j)
         where TV : struct
         where TS : ISimd<T, TV>
-        where TK : IRank
+        where TK : ISmallCount
     {
-        if (c < TK.K)
+        if (c < TK.Value)
         {
             TS.Store(value, matrix + (c * m) + j);
         }
