@@ -5,16 +5,20 @@ using Nmf.Matrices;
 namespace Nmf.Kernels;
 
 /// <summary>
-/// The W half of a HALS / coordinate-descent iteration on dense X in one pass over X: for each block of rows,
-/// R = X_B·Hᵀ, then up to <c>maxPasses</c> coordinate-descent passes over W_B (<see cref="CoordinateSweep{T}"/>),
-/// then WᵀX += W_Bᵀ·X_B and WᵀW += W_Bᵀ·W_B while X_B is still in cache. Done as separate products, X is read
-/// from memory twice per iteration (XHᵀ before the W update, WᵀX after it); here once.
+/// The W half of a HALS / coordinate-descent iteration in one pass over X: for each block of rows, R = X_B·Hᵀ, then
+/// up to <c>maxPasses</c> coordinate-descent passes over W_B (<see cref="CoordinateSweep{T}"/>), then WᵀW += W_Bᵀ·W_B
+/// and, for dense X, WᵀX += W_Bᵀ·X_B while W_B and X_B are still in cache. Done as separate products, dense X is read
+/// from memory twice per iteration (XHᵀ before the W update, WᵀX after it) instead of once; for CSR X, X·Hᵀ (n x k)
+/// is written to memory and read back, and W is read once more for WᵀW (WᵀX of CSR X stays a separate product,
+/// through the cached transpose).
 /// </summary>
 /// <remarks>
-/// Rows of W are independent given HHᵀ, so W comes out exactly as from XHᵀ followed by whole passes (with one
-/// pass: bit-identical to <c>cd</c>). With several passes each block stops on its own change (ε rule of
-/// Gillis &amp; Glineur 2012 per block). WᵀX and WᵀW are summed per fixed group of blocks, then over the groups in
-/// order: independent of the thread count, but rounded differently from one long sum.
+/// Rows of W are independent given HHᵀ, and each block's R is the same sums in the same order as the separate
+/// product (<see cref="Gemm{T}"/> for dense X, the padded-table rows of <see cref="SparseProducts{T}"/> for CSR X),
+/// so W comes out exactly as from XHᵀ followed by whole passes (with one pass: bit-identical to <c>cd</c>). With
+/// several passes each block stops on its own change (ε rule of Gillis &amp; Glineur 2012 per block). WᵀX and WᵀW are
+/// summed per fixed group of blocks, then over the groups in order: independent of the thread count, but rounded
+/// differently from one long sum.
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -26,21 +30,62 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
     public static bool IsAvailable =>
         (typeof(T) == typeof(double) || typeof(T) == typeof(float)) && SimdSelect.Path != SimdPath.Scalar;
 
-    /// <summary>Runs the W half; returns the summed violation of the first pass over each block.</summary>
+    /// <summary>Runs the W half on dense X (WᵀX and WᵀW included); returns the summed violation of the first pass over each block.</summary>
     public static T Run(
         DenseMatrix<T> x, DenseMatrix<T> h, DenseMatrix<T> w, DenseMatrix<T> gram, T l1, int[] order, int maxPasses, double epsilon,
         DenseMatrix<T> wtx, DenseMatrix<T> wtw, int threads)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(h);
+        ArgumentNullException.ThrowIfNull(wtx);
+        var job = Job.Cached ??= new Job();
+        job.Dense = x;
+        job.H = h;
+        try
+        {
+            return Execute(job, x.Rows, x.Cols, w, gram, l1, order, maxPasses, epsilon, wtx, wtw, threads);
+        }
+        finally
+        {
+            job.Dense = job.H = null;
+        }
+    }
+
+    /// <summary>Runs the W half on CSR X (WᵀW included, WᵀX not); returns the summed violation of the first pass over each block.</summary>
+    public static T Run(
+        CsrMatrix<T> x, DenseMatrix<T> h, DenseMatrix<T> w, DenseMatrix<T> gram, T l1, int[] order, int maxPasses, double epsilon,
+        DenseMatrix<T> wtw, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(h);
+        var job = Job.Cached ??= new Job();
+        var table = SparseProducts<T>.PaddedTable(h, threads, SimdSelect.Path, out int start, out int kp);
+        job.Sparse = x;
+        job.Kp = kp;
+        try
+        {
+            fixed (T* pt = table)
+            {
+                job.Table = pt + start;
+                return Execute(job, x.Rows, 0, w, gram, l1, order, maxPasses, epsilon, null, wtw, threads);
+            }
+        }
+        finally
+        {
+            job.Sparse = null;
+            job.Table = null;
+        }
+    }
+
+    /// <summary>The shared driver: fixed groups of blocks over the threads, then the groups' WᵀX (m columns; 0 for CSR X) and WᵀW in order.</summary>
+    private static T Execute(
+        Job job, int n, int m, DenseMatrix<T> w, DenseMatrix<T> gram, T l1, int[] order, int maxPasses, double epsilon,
+        DenseMatrix<T>? wtx, DenseMatrix<T> wtw, int threads)
+    {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(gram);
-        ArgumentNullException.ThrowIfNull(wtx);
         ArgumentNullException.ThrowIfNull(wtw);
-        var job = Job.Cached ??= new Job();
-        int k = w.Cols, m = x.Cols;
-        job.X = x;
-        job.H = h;
+        int k = w.Cols;
         job.W = w;
         job.Gram = gram;
         job.L1 = l1;
@@ -48,10 +93,11 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
         job.MaxPasses = Math.Max(1, maxPasses);
         job.Epsilon = epsilon;
         job.Path = SimdSelect.Path;
-        int blocks = (x.Rows + BlockRows - 1) / BlockRows;
+        int blocks = (n + BlockRows - 1) / BlockRows;
         job.GroupCount = Math.Max(1, Math.Min(Groups, blocks));
         job.Blocks = blocks;
         int partialLength = (k * m) + (k * k);
+        job.PartialLength = partialLength;
         if (job.Partials is null || job.Partials.Length < job.GroupCount * partialLength)
         {
             job.Partials = new T[job.GroupCount * partialLength];
@@ -61,13 +107,21 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
         {
             KernelThreads.Run(job, job.GroupCount, threads);
             var partials = job.Partials.AsSpan();
-            partials[..(k * m)].CopyTo(wtx.Data);
+            if (wtx is not null)
+            {
+                partials[..(k * m)].CopyTo(wtx.Data);
+            }
+
             partials.Slice(k * m, k * k).CopyTo(wtw.Data);
             T violation = job.Violations[0];
             for (int g = 1; g < job.GroupCount; g++)
             {
                 var part = partials.Slice(g * partialLength, partialLength);
-                System.Numerics.Tensors.TensorPrimitives.Add(wtx.Data, part[..(k * m)], wtx.Data);
+                if (wtx is not null)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Add(wtx.Data, part[..(k * m)], wtx.Data);
+                }
+
                 System.Numerics.Tensors.TensorPrimitives.Add(wtw.Data, part.Slice(k * m, k * k), wtw.Data);
                 violation += job.Violations[g];
             }
@@ -76,7 +130,7 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
         }
         finally
         {
-            job.X = job.H = job.W = job.Gram = null;
+            job.W = job.Gram = null;
             job.Order = null;
         }
     }
@@ -89,42 +143,58 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
         [ThreadStatic]
         private static T[]? _rhs;
 
+        [ThreadStatic]
+        private static T[]? _temp;
+
         public readonly T[] Violations = new T[Groups];
-        public DenseMatrix<T>? X, H, W, Gram;
+        public DenseMatrix<T>? Dense, H, W, Gram;
+        public CsrMatrix<T>? Sparse;
+        public T* Table;
         public int[]? Order;
         public T[]? Partials;
         public T L1;
-        public int MaxPasses, GroupCount, Blocks;
+        public int MaxPasses, GroupCount, Blocks, PartialLength, Kp;
         public double Epsilon;
         public SimdPath Path;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunPart(int group)
         {
-            var x = X!;
             var w = W!;
-            var h = H!;
-            int n = x.Rows, m = x.Cols, k = w.Cols;
+            var dense = Dense;
+            int n = w.Rows, k = w.Cols, m = dense?.Cols ?? 0;
             int b0 = (int)((long)Blocks * group / GroupCount), b1 = (int)((long)Blocks * (group + 1) / GroupCount);
-            int partialLength = (k * m) + (k * k);
             if (_rhs is null || _rhs.Length < BlockRows * k)
             {
                 _rhs = GC.AllocateUninitializedArray<T>(BlockRows * k, pinned: true);
             }
 
+            if (_temp is null || _temp.Length < 4 * (64 + Kp))
+            {
+                _temp = GC.AllocateUninitializedArray<T>(4 * (64 + Kp), pinned: true);
+            }
+
             var rhs = _rhs;
             T violation = T.Zero;
             double stop = Epsilon * Epsilon;
-            fixed (T* px = x.Data, ph = h.Data, pw = w.Data, pr = rhs, pp = Partials)
+            fixed (T* px = dense is null ? null : dense.Data, ph = H is null ? null : H.Data, pw = w.Data, pr = rhs, pt = _temp, pp = Partials)
             {
-                T* wtx = pp + ((long)group * partialLength);
+                T* wtx = pp + ((long)group * PartialLength);
                 T* wtw = wtx + (k * m);
                 for (int b = b0; b < b1; b++)
                 {
                     int i0 = b * BlockRows, rows = Math.Min(BlockRows, n - i0);
                     T* xb = px + ((long)i0 * m);
                     T* wb = pw + ((long)i0 * k);
-                    Gemm<T>.Run(rows, k, m, xb, m, 1, ph, m, true, pr, k, 1, Path);
+                    if (dense is not null)
+                    {
+                        Gemm<T>.Run(rows, k, m, xb, m, 1, ph, m, true, pr, k, 1, Path);
+                    }
+                    else
+                    {
+                        SparseProducts<T>.TableRows(Sparse!, Table, Kp, k, i0, i0 + rows, pr, pt, Path);
+                    }
+
                     var first = CoordinateSweep<T>.Run(w.Data, rows, k, 1, Gram!.Data, k, rhs, k, 1, L1, Order!, 1, Path, i0 * k, 0);
                     violation += first.Violation;
                     for (int pass = 1; pass < MaxPasses; pass++)
@@ -137,7 +207,11 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
                     }
 
                     bool accumulate = b > b0;
-                    Gemm<T>.Run(k, m, rows, wb, 1, k, xb, m, false, wtx, m, 1, Path, accumulate);
+                    if (dense is not null)
+                    {
+                        Gemm<T>.Run(k, m, rows, wb, 1, k, xb, m, false, wtx, m, 1, Path, accumulate);
+                    }
+
                     Gemm<T>.Run(k, k, rows, wb, 1, k, wb, k, false, wtw, k, 1, Path, accumulate);
                 }
             }

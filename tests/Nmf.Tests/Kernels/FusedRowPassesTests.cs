@@ -93,7 +93,7 @@ public class FusedRowPassesTests
         {
             var wBlocks = w.Clone();
             var wtwBlocks = new DenseMatrix<T>(k, k);
-            double violation = double.CreateChecked(SparseRowPasses<T>.Run(x, h, wBlocks, gram, l1, order, 1, 0.1, wtwBlocks, threads));
+            double violation = double.CreateChecked(FusedRowPasses<T>.Run(x, h, wBlocks, gram, l1, order, 1, 0.1, wtwBlocks, threads));
             Assert.Equal(wSeparate.Data, wBlocks.Data);
             double expected = double.CreateChecked(pass.Violation);
             Assert.InRange(violation, expected * (1 - (100 * tolerance)), expected * (1 + (100 * tolerance)));
