@@ -19,6 +19,22 @@ internal static class RandomizedSvd
     /// <summary>scikit-learn's <c>n_iter='auto'</c>: 7 power iterations when k &lt; 0.1 · min(n, m), else 4.</summary>
     public static int AutoPowerIterations(int k, int n, int m) => k < 0.1 * Math.Min(n, m) ? 7 : 4;
 
+    /// <summary>
+    /// scikit-learn's test matrix Q = random_state.normal(size=(cols, samples)), drawn in row-major order, returned as
+    /// its transpose (samples x cols) so that each sample vector is a contiguous row.
+    /// </summary>
+    internal static DenseMatrix<T> GaussianTestMatrixTransposed<T>(NumpyRandomState rng, int cols, int samples)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var omega = new DenseMatrix<T>(cols, samples);
+        for (int i = 0; i < omega.Data.Length; i++)
+        {
+            omega.Data[i] = T.CreateTruncating(rng.Normal(0.0, 1.0));
+        }
+
+        return omega.Transpose();
+    }
+
     /// <summary>The leading <paramref name="k"/> singular triplets of <paramref name="a"/>, approximately.</summary>
     /// <param name="a">The matrix, n x m, dense or CSR.</param>
     /// <param name="k">Number of triplets, 1 ≤ k ≤ min(n, m).</param>
@@ -41,14 +57,7 @@ internal static class RandomizedSvd
         int rows = m.Rows, cols = m.Cols;
         int samples = k + oversamples;
 
-        // Q = random_state.normal(size=(cols, samples)), row-major draws; kept as its transpose (samples x cols).
-        var omega = new DenseMatrix<T>(cols, samples);
-        for (int i = 0; i < omega.Data.Length; i++)
-        {
-            omega.Data[i] = T.CreateTruncating(rng.Normal(0.0, 1.0));
-        }
-
-        var qt = omega.Transpose();
+        var qt = GaussianTestMatrixTransposed<T>(rng, cols, samples);
 
         // 'auto' normaliser: none for at most 2 iterations, LU otherwise.
         bool useLu = powerIterations > 2;

@@ -53,14 +53,7 @@ internal static class BlockNndsvd
         int rows = products.Rows, cols = products.Cols;
         int samples = k + oversamples;
 
-        // Q = random_state.normal(size=(cols, samples)), row-major draws; kept as its transpose (samples x cols).
-        var omega = new DenseMatrix<T>(cols, samples);
-        for (int i = 0; i < omega.Data.Length; i++)
-        {
-            omega.Data[i] = T.CreateTruncating(rng.Normal(0.0, 1.0));
-        }
-
-        var qt = omega.Transpose();
+        var qt = RandomizedSvd.GaussianTestMatrixTransposed<T>(rng, cols, samples);
         bool useLu = powerIterations > 2;
         for (int it = 0; it < powerIterations; it++)
         {

@@ -131,19 +131,8 @@ internal static class MatrixMarketReader
         Span<Range> parts = stackalloc Range[4];
         var cancel = options.CancellationToken;
         var lines = new LineReader(text); // entries as spans: no string per line
-        while (lines.TryReadLine(out var s))
+        while (NextDataLine(lines, ref line, cancel, out var span))
         {
-            line++;
-            if ((line & 0xFFF) == 0)
-            {
-                cancel.ThrowIfCancellationRequested();
-            }
-
-            var span = s;
-            if (span.IsWhiteSpace() || span[0] == '%')
-            {
-                continue;
-            }
 
             if (read == declared)
             {
@@ -217,19 +206,8 @@ internal static class MatrixMarketReader
         var vs = new ChunkedBuffer<T>();
         var cancel = options.CancellationToken;
         var lines = new LineReader(text); // entries as spans: no string per line
-        while (lines.TryReadLine(out var s))
+        while (NextDataLine(lines, ref line, cancel, out var span))
         {
-            line++;
-            if ((line & 0xFFF) == 0)
-            {
-                cancel.ThrowIfCancellationRequested();
-            }
-
-            var span = s.Trim();
-            if (span.IsEmpty || span[0] == '%')
-            {
-                continue;
-            }
 
             if (vs.Count == expected)
             {
@@ -275,19 +253,8 @@ internal static class MatrixMarketReader
         long read = 0;
         int i = 0, j = 0; // the row and column of the next value
         var lines = new LineReader(text); // entries as spans: no string per line
-        while (lines.TryReadLine(out var s))
+        while (NextDataLine(lines, ref line, cancel, out var span))
         {
-            line++;
-            if ((line & 0xFFF) == 0)
-            {
-                cancel.ThrowIfCancellationRequested();
-            }
-
-            var span = s.Trim();
-            if (span.IsEmpty || span[0] == '%')
-            {
-                continue;
-            }
 
             if (read == expected)
             {
@@ -357,6 +324,31 @@ internal static class MatrixMarketReader
         }
 
         return n;
+    }
+
+    /// <summary>
+    /// The next line that holds data (not blank, not a % comment), trimmed; counts the lines read and checks for
+    /// cancellation every 4096 of them.
+    /// </summary>
+    private static bool NextDataLine(LineReader lines, ref int line, CancellationToken cancel, out ReadOnlySpan<char> span)
+    {
+        while (lines.TryReadLine(out var s))
+        {
+            line++;
+            if ((line & 0xFFF) == 0)
+            {
+                cancel.ThrowIfCancellationRequested();
+            }
+
+            span = s.Trim();
+            if (!span.IsEmpty && span[0] != '%')
+            {
+                return true;
+            }
+        }
+
+        span = default;
+        return false;
     }
 
     private static int ParseIndex(ReadOnlySpan<char> s, int bound, string what, string source, int line)
