@@ -101,6 +101,7 @@ internal static class FitRunner
         long allocated0 = GC.GetTotalAllocatedBytes(true);
         var process = System.Diagnostics.Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;
+        var jit0 = System.Runtime.JitInfo.GetCompilationTime();
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         var (w0, h0) = Init.NmfInitializer.Initialize(x, options.NComponents, NmfInit.Random, 0);
         double initSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -109,6 +110,7 @@ internal static class FitRunner
         double rel = options.BetaLoss == 2.0 ? model.ReconstructionError / xNorm : model.ReconstructionError;
         int n = model.NIter;
         double seconds = model.Seconds + initSeconds;
+        double jitMs = (System.Runtime.JitInfo.GetCompilationTime() - jit0).TotalMilliseconds;
         double allocatedMb = (GC.GetTotalAllocatedBytes(true) - allocated0) / 1e6;
         double baseMb = BaseBytes(x, options.NComponents) / 1e6;
         process.Refresh();
@@ -121,7 +123,7 @@ internal static class FitRunner
             ? (1000 * (history[^1].ElapsedSeconds - history[0].ElapsedSeconds) / (history.Count - 1)).ToString("F2", CultureInfo.InvariantCulture)
             : "n/a";
         string line = $"ours {solver} {loss} {dtype} shape=({x.Rows}, {x.Cols}) k={options.NComponents} threads={options.Threads} "
-            + $"iters={n} seconds={seconds:F3} per_iter_ms={1000 * model.Seconds / Math.Max(n, 1):F2} steady_ms={steady} rel_err={rel:F6} cpu_seconds={cpuSeconds:F3} alloc_mb={allocatedMb:F1} base_mb={baseMb:F1}";
+            + $"iters={n} seconds={seconds:F3} per_iter_ms={1000 * model.Seconds / Math.Max(n, 1):F2} steady_ms={steady} rel_err={rel:F6} cpu_seconds={cpuSeconds:F3} jit_ms={jitMs:F0} alloc_mb={allocatedMb:F1} base_mb={baseMb:F1}";
         if (!double.IsNaN(target))
         {
             var hit = model.History.FirstOrDefault(h => h.RelativeError <= target);
