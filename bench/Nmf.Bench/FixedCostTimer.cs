@@ -61,18 +61,8 @@ internal static class FixedCostTimer
         var first = Stopwatch.StartNew();
         a();
         double firstSeconds = first.Elapsed.TotalSeconds;
-        double best = double.MaxValue;
-        var process = Process.GetCurrentProcess();
-        var cpu0 = process.TotalProcessorTime;
-        for (int r = 0; r < reps; r++)
-        {
-            var sw = Stopwatch.StartNew();
-            a();
-            best = Math.Min(best, sw.Elapsed.TotalSeconds);
-        }
-
-        process.Refresh();
-        return (firstSeconds, best, (process.TotalProcessorTime - cpu0).TotalSeconds / reps);
+        var (best, cpu) = KernelTimer.Time(a, reps);
+        return (firstSeconds, best, cpu);
     }
 
     // First call (with JIT, as in a one-shot fit), best wall time of the repeats, and CPU time per repeat (the

@@ -106,7 +106,8 @@ internal static class KernelTimer
         Report($"{typeof(T).Name} cd pass H", 2.0 * m * k * k, Time(() => CoordinateSweep<T>.Run(h.Data, m, 1, m, gram.Data, k, wtx.Data, 1, m, T.Zero, order, threads), reps));
     }
 
-    private static (double Best, double Cpu) Time(Action a, int reps)
+    /// <summary>Runs <paramref name="a"/> once to warm up, then <paramref name="reps"/> times: best wall time and process CPU time per run.</summary>
+    internal static (double Best, double Cpu) Time(Action a, int reps)
     {
         a();
         double best = double.MaxValue;

@@ -78,7 +78,7 @@ public static class ConsensusNmf
         var (w, h, _) = fits[best];
         return new ConsensusResult<T>(options, consensus, w, h, best,
             [.. fits.Select(f => f.Result.Loss)], [.. fits.Select(f => f.Result.Iterations)],
-            ResidualSumOfSquares(x, w, h), clock.Elapsed.TotalSeconds);
+            2 * MaskedMultiplicativeUpdate.Loss(x, w, h, 2.0), clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Draws the start of run <paramref name="run"/>: W (n x k) then H (k x m), uniform in [0, max X].</summary>
@@ -155,29 +155,11 @@ public static class ConsensusNmf
                     Threads = 1,
                 });
                 estimator.Fit(x, w, h, cancellationToken: cancellationToken);
-                double loss = Losses.BetaDivergence.Compute(x, estimator.W, estimator.Components, options.BetaLoss);
-                return (estimator.W, estimator.Components, new MultiplicativeResult(estimator.NIter, loss));
-        }
-    }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double ResidualSumOfSquares<T>(DenseMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var wh = new T[x.Cols];
-        double sum = 0;
-        for (int i = 0; i < x.Rows; i++)
-        {
-            Brunet.ReconstructRow(w.Row(i), h, wh);
-            var xi = x.Row(i);
-            for (int j = 0; j < wh.Length; j++)
-            {
-                double r = double.CreateChecked(xi[j] - wh[j]);
-                sum += T.IsNaN(xi[j]) ? 0 : r * r;
-            }
+                // The fit already holds its divergence: reconstruction_err_ = sqrt(2·D).
+                double error = estimator.ReconstructionError;
+                return (estimator.W, estimator.Components, new MultiplicativeResult(estimator.NIter, 0.5 * error * error));
         }
-
-        return sum;
     }
 
     private static void Validate<T>(DenseMatrix<T> x, ConsensusOptions options) where T : unmanaged, IFloatingPointIeee754<T>

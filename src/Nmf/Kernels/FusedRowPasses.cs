@@ -169,9 +169,10 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
                 _rhs = GC.AllocateUninitializedArray<T>(BlockRows * k, pinned: true);
             }
 
-            if (_temp is null || _temp.Length < 4 * (64 + Kp))
+            int tempLength = 4 * (SimdSelect.Lanes<T>(Path) + Kp);
+            if (_temp is null || _temp.Length < tempLength)
             {
-                _temp = GC.AllocateUninitializedArray<T>(4 * (64 + Kp), pinned: true);
+                _temp = GC.AllocateUninitializedArray<T>(tempLength, pinned: true);
             }
 
             var rhs = _rhs;

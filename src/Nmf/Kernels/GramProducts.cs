@@ -50,12 +50,7 @@ internal static unsafe class GramProducts<T> where T : unmanaged, IFloatingPoint
     /// </summary>
     public static bool ServesCols(int n, int k, SimdPath path)
     {
-        int lanes = path switch
-        {
-            SimdPath.V512 => Vector512<T>.Count,
-            SimdPath.V256 => Vector256<T>.Count,
-            _ => Vector128<T>.Count,
-        };
+        int lanes = SimdSelect.Lanes<T>(path);
         return k is > 0 and <= MaxK && n >= MinLength && k % (2 * lanes) != 0;
     }
 

@@ -142,10 +142,7 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
         int tileRows = Math.Clamp(TileElements / tileCols / Gemm<T>.MR * Gemm<T>.MR, Gemm<T>.MR, 256);
         int parts = (n + tileRows - 1) / tileRows;
         var job = TileJob<TTerms>.Cached ??= new TileJob<TTerms>();
-        if (job.Partials.Length < parts)
-        {
-            job.Partials = new TTerms[parts];
-        }
+        job.Partials = PartialsFor(job.Partials, parts);
 
         job.X = x;
         job.W = w;
@@ -157,19 +154,29 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
         try
         {
             KernelThreads.Run(job, parts, threads);
-            var total = seed;
-            for (int p = 0; p < parts; p++)
-            {
-                total.Merge(job.Partials[p]);
-            }
-
-            return total;
+            return MergeInOrder(seed, job.Partials, parts);
         }
         finally
         {
             job.X = null;
             job.W = job.H = null;
         }
+    }
+
+    /// <summary>An array of at least <paramref name="parts"/> partial terms: <paramref name="current"/> when it is long enough.</summary>
+    private static TTerms[] PartialsFor<TTerms>(TTerms[] current, int parts) => current.Length < parts ? new TTerms[parts] : current;
+
+    /// <summary>The parts' terms merged into <paramref name="seed"/> in part order, so the sum does not depend on the threads.</summary>
+    private static TTerms MergeInOrder<TTerms>(TTerms seed, TTerms[] partials, int parts)
+        where TTerms : struct, IRowTerms<T, TTerms>
+    {
+        var total = seed;
+        for (int p = 0; p < parts; p++)
+        {
+            total.Merge(partials[p]);
+        }
+
+        return total;
     }
 
     /// <summary>
@@ -186,10 +193,7 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
     {
         int parts = (x.Length + ChunkElements - 1) / ChunkElements;
         var job = PairJob<TTerms>.Cached ??= new PairJob<TTerms>();
-        if (job.Partials.Length < parts)
-        {
-            job.Partials = new TTerms[parts];
-        }
+        job.Partials = PartialsFor(job.Partials, parts);
 
         job.X = x;
         job.WH = wh;
@@ -198,13 +202,7 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
         try
         {
             KernelThreads.Run(job, parts, threads);
-            var total = seed;
-            for (int p = 0; p < parts; p++)
-            {
-                total.Merge(job.Partials[p]);
-            }
-
-            return total;
+            return MergeInOrder(seed, job.Partials, parts);
         }
         finally
         {

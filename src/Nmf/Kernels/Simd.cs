@@ -402,6 +402,14 @@ internal static class SimdSelect
     /// <summary>The path in use.</summary>
     public static SimdPath Path { get; } = Detect(Environment.GetEnvironmentVariable("NMF_SIMD"));
 
+    /// <summary>Elements of <typeparamref name="T"/> in one vector of <paramref name="path"/> (128-bit for the scalar path).</summary>
+    public static int Lanes<T>(SimdPath path) => path switch
+    {
+        SimdPath.V512 => Vector512<T>.Count,
+        SimdPath.V256 => Vector256<T>.Count,
+        _ => Vector128<T>.Count,
+    };
+
     /// <summary>The widest supported path, capped by <paramref name="request"/> when given.</summary>
     public static SimdPath Detect(string? request)
     {

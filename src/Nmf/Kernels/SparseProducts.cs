@@ -90,12 +90,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
     /// </summary>
     internal static T[] PaddedTable(DenseMatrix<T> h, int threads, SimdPath path, out int start, out int kp)
     {
-        int v = path switch
-        {
-            SimdPath.V512 => Vector512<T>.Count,
-            SimdPath.V256 => Vector256<T>.Count,
-            _ => Vector128<T>.Count,
-        };
+        int v = SimdSelect.Lanes<T>(path);
         kp = (h.Rows + v - 1) / v * v;
         return BuildTable(h.Data, h.Rows, h.Cols, kp, threads, out start);
     }
