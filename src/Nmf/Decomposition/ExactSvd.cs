@@ -204,8 +204,10 @@ internal static class ExactSvd
             {
                 for (int j = i + 1; j < p; j++)
                 {
+                    // A row of a rank-deficient matrix can be rotated down to rounding noise, where the updated norm
+                    // below may come out zero: such a row has nothing left to rotate against.
                     T alpha = norms[i], beta = norms[j];
-                    if (alpha == T.Zero || beta == T.Zero)
+                    if (alpha <= T.Zero || beta <= T.Zero)
                     {
                         continue;
                     }
@@ -226,7 +228,7 @@ internal static class ExactSvd
                     Rotate(ai, aj, c, s, scratch);
                     Rotate(v.Row(i), v.Row(j), c, s, scratch);
                     norms[i] = T.Max(alpha - (t * gamma), T.Zero);
-                    norms[j] = beta + (t * gamma);
+                    norms[j] = T.Max(beta + (t * gamma), T.Zero);
                 }
             }
 

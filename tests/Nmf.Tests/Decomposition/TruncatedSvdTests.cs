@@ -123,4 +123,32 @@ public class TruncatedSvdTests(ITestOutputHelper output)
             }
         }
     }
+
+    /// <summary>
+    /// An exactly rank-one matrix (a case the recovery property test once drew): rotating its rows leaves rounding
+    /// noise whose updated squared norm can come out below zero; the SVD and the NNDSVDa start must stay finite.
+    /// </summary>
+    [Fact]
+    public void RankOneMatrixHasFiniteSvdAndNndsvdStart()
+    {
+        double[] w = [45d / 56, 33d / 38, 11d / 15, 2, 1.6724367510987221, 43d / 39, 2, 1.5216921722199648, 1, 1.3880669968865096];
+        double[] h = [2, 1.1623623409192319, 1, 0.9898216880569506, 0.3970586816754893, 91d / 93, 1, 1.46369538262178, 1.6493323230948618, 1d / 3];
+        var x = new DenseMatrix<double>(10, 10);
+        for (int i = 0; i < 10; i++)
+        {
+            for (int j = 0; j < 10; j++)
+            {
+                x[i, j] = w[i] * h[j];
+            }
+        }
+
+        double expected = Math.Sqrt(w.Sum(v => v * v)) * Math.Sqrt(h.Sum(v => v * v));
+        var svd = ExactSvd.Compute(x, 10);
+        Assert.Equal(expected, svd.S[0], 1e-12 * expected);
+        Assert.All(svd.S.ToArray(), s => Assert.True(double.IsFinite(s)));
+        Assert.All(svd.S.ToArray()[1..], s => Assert.True(s <= 1e-12 * expected));
+        var (w0, h0) = NmfInitializer.Initialize(x, 1, Nmf.NmfInit.Nndsvda, 0);
+        Assert.All(w0.Data, v => Assert.True(double.IsFinite(v) && v > 0));
+        Assert.All(h0.Data, v => Assert.True(double.IsFinite(v) && v > 0));
+    }
 }
