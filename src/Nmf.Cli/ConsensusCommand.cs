@@ -57,6 +57,9 @@ internal static class ConsensusCommand
 
             using var outDir = OutputDirectory.Prepare(parsed.GetValue(output)!, "--output");
             var readOptions = inputFlags.ToReadOptions(parsed) with { AllowMissing = CrossvalCommand.ParseMissing(parsed.GetValue(missing)) };
+            // The survey's kernels are compiled on another core while the input is read.
+            bool float32 = CommonOptions.IsFloat32(parsed.GetValue(dtype)!);
+            var warmup = float32 ? RankSurvey.StartWarmup<float>(rankList, options) : RankSurvey.StartWarmup<double>(rankList, options);
             var (x, names) = ReadSamples(parsed.GetValue(input)!, readOptions, parsed.GetValue(transpose));
             int maxRank = Math.Min(x.Rows, x.Cols);
             if (rankList.Any(k => k > maxRank))
@@ -66,7 +69,8 @@ internal static class ConsensusCommand
 
             string? labelsPath = parsed.GetValue(labels);
             var known = labelsPath is null ? null : SampleLabels.Read(labelsPath, names, parsed.GetValue(labelColumn));
-            var (measures, results) = CommonOptions.IsFloat32(parsed.GetValue(dtype)!)
+            warmup.Wait(CliRuntime.Cancellation);
+            var (measures, results) = float32
                 ? Survey(x.Convert<float>(), rankList, options, outDir, names, known)
                 : Survey(x, rankList, options, outDir, names, known);
 

@@ -156,6 +156,8 @@ internal static class FitCommand
     {
         var options = request.Options;
         using var outDir = OutputDirectory.Prepare(request.Output, "-o");
+        // The fit's kernels are compiled on another core while the input is read; Matrix Market files come in as CSR.
+        var warmup = NmfWarmup.Start<T>(options, CliRuntime.IsMatrixMarket(request.Input));
         var named = MatrixReader.Read<T>(request.Input, request.ReadOptions);
         if (request.Transpose)
         {
@@ -174,6 +176,7 @@ internal static class FitCommand
         var token = CliRuntime.Cancellation;
         bool showProgress = !request.Quiet && !request.Json && CliRuntime.StderrIsTerminal;
         var estimator = new NmfEstimator<T>(options);
+        warmup.Wait(token);
         FitProgressDisplay.Run(progress => estimator.Fit(x, w0, h0, progress, token), options.MaxIter, showProgress);
         token.ThrowIfCancellationRequested();
 

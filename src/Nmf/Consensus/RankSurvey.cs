@@ -61,4 +61,28 @@ public static class RankSurvey
         ArgumentNullException.ThrowIfNull(template);
         return [.. ranks.Select(k => ConsensusNmf.Run(x, template with { Rank = k }, cancellationToken))];
     }
+    /// <summary>
+    /// Starts compiling ahead what <see cref="Run{T}"/> will run at these ranks (see <see cref="NmfWarmup"/>): a
+    /// consensus of two short runs per rank on a small synthetic matrix, on a pool thread, meant to overlap the read
+    /// of the input. Wait for it before the survey; it never faults, and the survey's results do not depend on it.
+    /// </summary>
+    /// <param name="ranks">The ranks the survey will run.</param>
+    /// <param name="template">The survey's options; runs and iterations are cut down for the warm-up.</param>
+    public static Task StartWarmup<T>(IEnumerable<int> ranks, ConsensusOptions template)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(ranks);
+        ArgumentNullException.ThrowIfNull(template);
+        int[] distinct = [.. ranks.Distinct()];
+        return NmfWarmup.InBackground(() =>
+        {
+            // The fused Brunet passes are compiled per rank up to their largest; the general path serves every rank above.
+            var x = (DenseMatrix<T>)NmfWarmup.Synthetic<T>(48, 512, sparse: false, seed: 1);
+            var small = template with { Runs = Math.Min(template.Runs, 2), MaxIter = Math.Min(template.MaxIter, 30) };
+            foreach (int k in distinct.Where(k => k >= 1 && k <= 24).OrderBy(k => k).DistinctBy(k => Math.Min(k, 5)))
+            {
+                ConsensusNmf.Run(x, small with { Rank = k });
+            }
+        });
+    }
 }

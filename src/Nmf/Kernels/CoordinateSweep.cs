@@ -39,6 +39,7 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
     /// Runs one pass. F's element (i, c) is <c>f[i·fRow + c·fComp]</c>, R's element (i, t) is
     /// <c>rhs[i·rRow + t·rComp]</c>, G is k x k (with any L2 term already on its diagonal).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static SweepResult<T> Run(
         T[] f, int rows, int fRow, int fComp, T[] gram, int k, T[] rhs, int rRow, int rComp, T l1, int[] order, int threads) =>
         Run(f, rows, fRow, fComp, gram, k, rhs, rRow, rComp, l1, order, threads, SimdSelect.Path);
@@ -47,6 +48,7 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
     /// As above, on a chosen vector path, for the rows starting at element <paramref name="fOffset"/> of
     /// <paramref name="f"/> and <paramref name="rOffset"/> of <paramref name="rhs"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static SweepResult<T> Run(
         T[] f, int rows, int fRow, int fComp, T[] gram, int k, T[] rhs, int rRow, int rComp, T l1, int[] order, int threads,
         SimdPath path, int fOffset = 0, int rOffset = 0)
@@ -126,6 +128,7 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
         /// <summary>Rows per block: eight vectors of lanes, eight independent chains over c.</summary>
         private static int Lanes => 8 * TS.Count;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static SweepResult<T> Execute(
             T[] f, int rows, int fRow, int fComp, T[] gram, int k, T[] rhs, int rRow, int rComp, T l1, int[] order, int threads,
             int fOffset, int rOffset)
@@ -231,6 +234,7 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
         /// Whether the block's rows i0..i0+lanes−1 are whole row-major rows (component stride 1) that can be moved by
         /// square tile transposes: the tiles' full-width loads of the last row stay inside the array.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool TileMoves(int row, int comp, int i0, int count, long length)
         {
             int v = TS.Count, padded = (_k + v - 1) / v * v;

@@ -31,6 +31,7 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
         (typeof(T) == typeof(double) || typeof(T) == typeof(float)) && SimdSelect.Path != SimdPath.Scalar;
 
     /// <summary>Runs the W half on dense X (WᵀX and WᵀW included); returns the summed violation of the first pass over each block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Run(
         DenseMatrix<T> x, DenseMatrix<T> h, DenseMatrix<T> w, DenseMatrix<T> gram, T l1, int[] order, int maxPasses, double epsilon,
         DenseMatrix<T> wtx, DenseMatrix<T> wtw, int threads)
@@ -52,6 +53,7 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
     }
 
     /// <summary>Runs the W half on CSR X (WᵀW included, WᵀX not); returns the summed violation of the first pass over each block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Run(
         CsrMatrix<T> x, DenseMatrix<T> h, DenseMatrix<T> w, DenseMatrix<T> gram, T l1, int[] order, int maxPasses, double epsilon,
         DenseMatrix<T> wtw, int threads)
@@ -78,6 +80,7 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
     }
 
     /// <summary>The shared driver: fixed groups of blocks over the threads, then the groups' WᵀX (m columns; 0 for CSR X) and WᵀW in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T Execute(
         Job job, int n, int m, DenseMatrix<T> w, DenseMatrix<T> gram, T l1, int[] order, int maxPasses, double epsilon,
         DenseMatrix<T>? wtx, DenseMatrix<T> wtw, int threads)

@@ -39,6 +39,7 @@ internal static unsafe class Gemm<T> where T : unmanaged, IFloatingPointIeee754<
     /// A[i, p] = a[i·rsA + p·csA] and B[p, j] = b[p·ldb + j] (or b[j·ldb + p] when <paramref name="bTransposed"/>).
     /// With <paramref name="accumulate"/>, C += A · B instead (each element's chain continues from C).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(
         int m, int n, int k, T* a, nint rsA, nint csA, T* b, nint ldb, bool bTransposed, T* c, nint ldc, int threads, SimdPath path,
         bool accumulate = false)
@@ -89,6 +90,7 @@ internal static unsafe class Gemm<T> where T : unmanaged, IFloatingPointIeee754<
 
         private static int NR => 2 * TS.Count;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Execute(
             int m, int n, int k, T* a, nint rsA, nint csA, T* b, nint ldb, bool bTransposed, T* c, nint ldc, int threads, bool accumulate)
         {
@@ -186,6 +188,7 @@ internal static unsafe class Gemm<T> where T : unmanaged, IFloatingPointIeee754<
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void EdgeTile(int kc, T* aTile, int mr, int w, T* panel, nint ldp, T* cTile, T* tp, bool accumulate)
         {
             int nr = NR;

@@ -60,6 +60,7 @@ internal static unsafe class GramProducts<T> where T : unmanaged, IFloatingPoint
     /// <summary>result (k x k) = A·Aᵀ for A (k x n) row-major at <paramref name="a"/>.</summary>
     public static void Rows(T* a, int k, int n, T* result, int threads, SimdPath path) => Run(a, n, k, false, result, threads, path);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run(T* a, int n, int k, bool transposed, T* result, int threads, SimdPath path)
     {
         switch (path)
@@ -109,6 +110,7 @@ internal static unsafe class GramProducts<T> where T : unmanaged, IFloatingPoint
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Execute(T* a, int n, int k, bool transposed, T* result, int threads)
         {
             var job = _cached ??= new Job<TV, TS>();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace Nmf.Kernels;
@@ -30,6 +31,7 @@ internal static class KernelThreads
     public static int Resolve(int threads) => threads <= 0 ? Environment.ProcessorCount : Math.Min(threads, 256);
 
     /// <summary>Runs parts 0..<paramref name="parts"/>-1 of <paramref name="work"/> on up to <paramref name="threads"/> threads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(IPartitionedWork work, int parts, int threads)
     {
         threads = Math.Min(Resolve(threads), parts);
@@ -72,6 +74,7 @@ internal static class KernelThreads
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Drain()
     {
         var work = _current!;
@@ -105,6 +108,7 @@ internal static class KernelThreads
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WorkerLoop(SemaphoreSlim start)
     {
         while (true)

@@ -113,6 +113,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
     /// dst[(r − r0)·k + c] = (X·Hᵀ)[r, c] for rows r0..r1 from a <see cref="PaddedTable"/>, on one thread, the same
     /// sums in the same order as <see cref="XHt"/>. <paramref name="temp"/> holds at least 4·(V + kp) elements.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void TableRows(CsrMatrix<T> x, T* table, int kp, int k, int r0, int r1, T* dst, T* temp, SimdPath path)
     {
         T* output = dst - ((long)r0 * k);
@@ -152,6 +153,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
         private T[]? _h, _table;
         private int _k, _m, _start, _kp;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Run(T[] h, int k, int m, T[] table, int start, int kp, int threads)
         {
             var job = _cached ??= new TransposeJob();
@@ -215,6 +217,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
         private int[]? _starts;                // per stored row r and block b: first entry of r in block b
         private T* _accumulator;               // rows x kp partial sums when there are several blocks
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Run(Kind kind, CsrMatrix<T> x, T[] factor, int k, T[] output, T[]? w, int threads)
         {
             var job = _cached ??= new Job<TV, TS>();
@@ -317,6 +320,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
         }
 
         /// <summary>Fixed row blocks of about equal stored entries (independent of the thread count).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SplitByNonZeros(int[] rowPtr, int[] bounds)
         {
             int rows = rowPtr.Length - 1;
@@ -376,6 +380,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
         }
 
         /// <summary>All kp columns of rows r0..r1 of X·Hᵀ, in chunks of up to four vectors.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void AllColumns(int* rowPtr, int* cols, T* vals, T* table, int kp, int k, int r0, int r1, T* output, T* temp)
         {
             int v = TS.Count;

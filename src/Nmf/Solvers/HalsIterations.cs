@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Nmf.Kernels;
 using Nmf.Losses;
 using Nmf.Matrices;
@@ -20,6 +21,7 @@ internal static class HalsIterations
     /// times the first pass did. <paramref name="shuffler"/> (null: components in order 0..k−1) gives the component
     /// order of each half. Returns the number of iterations run.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Solve<T>(
         SolverContext<T> context, DenseMatrix<T> w, DenseMatrix<T> h, int passesW, int passesH, double epsilon, CoordinateShuffler? shuffler)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -111,6 +113,7 @@ internal static class HalsIterations
     /// element type, as there; <see cref="CoordinateSweep{T}"/> does it in blocks of rows (rows are independent),
     /// vectorised and multithreaded, with F bit-identical to the scalar loop.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Passes<T>(
         T[] f, int rows, int fRow, int fComp, DenseMatrix<T> gram, T[] rhs, int rRow, int rComp, T l1, int[] order, int threads,
         int maxPasses, double epsilon)
@@ -131,6 +134,7 @@ internal static class HalsIterations
     }
 
     /// <summary>gram' = gram + l2·I (scikit-learn adds l2 to the diagonal only when it is non-zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Regularize<T>(DenseMatrix<T> gram, T l2, DenseMatrix<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -144,6 +148,7 @@ internal static class HalsIterations
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void NextOrder(int[] order, CoordinateShuffler? shuffler)
     {
         if (shuffler is null)
