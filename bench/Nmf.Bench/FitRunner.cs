@@ -7,7 +7,8 @@ namespace Nmf.Bench;
 /// <summary>
 /// Times one fit the way the peer scripts in ../shared/peers do and prints one line in their format:
 /// <c>fit MATRIX [-k K] [--iters N] [--solver cd|mu|hals] [--loss frobenius|kullback-leibler]
-/// [--dtype float64|float32] [--threads T] [--rows R] [--target REL]</c>. With <c>--target</c> it also reports
+/// [--dtype float64|float32] [--threads T] [--rows R] [--target REL] [--tol TOL]</c> (tol 0 by default: exactly --iters
+/// iterations; with --tol, scikit-learn's stopping rule, as the peer scripts' --tol). With <c>--target</c> it also reports
 /// the first iteration whose relative error ‖X − WH‖_F/‖X‖_F is at or below REL and the fit time up to it.
 /// The start is scikit-learn's random init with random_state 0, as in the peer scripts; per_iter_ms is the fit
 /// time without the init divided by the iterations.
@@ -19,7 +20,7 @@ internal static class FitRunner
         string path = args[0];
         int k = 20, iters = 100, threads = 0, rows = 0;
         string solver = "cd", loss = "frobenius", dtype = "float64";
-        double target = double.NaN;
+        double target = double.NaN, tol = 0;
         for (int a = 1; a < args.Length; a += 2)
         {
             string v = args[a + 1];
@@ -33,6 +34,7 @@ internal static class FitRunner
                 case "--threads": threads = int.Parse(v, CultureInfo.InvariantCulture); break;
                 case "--rows": rows = int.Parse(v, CultureInfo.InvariantCulture); break;
                 case "--target": target = double.Parse(v, CultureInfo.InvariantCulture); break;
+                case "--tol": tol = double.Parse(v, CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown option {args[a]}");
             }
         }
@@ -57,7 +59,7 @@ internal static class FitRunner
                 _ => double.Parse(loss, CultureInfo.InvariantCulture),
             },
             MaxIter = iters,
-            Tol = 0,
+            Tol = tol,
             Threads = threads,
         };
 
@@ -142,5 +144,9 @@ internal static class FitRunner
         }
 
         Console.WriteLine(line);
+        if (Environment.GetEnvironmentVariable("NMF_ITER_MS") is not null)
+        {
+            Console.Error.WriteLine(string.Join(" ", history.Select((h, i) => (1000 * (h.ElapsedSeconds - (i == 0 ? 0 : history[i - 1].ElapsedSeconds))).ToString("F2", CultureInfo.InvariantCulture))));
+        }
     }
 }

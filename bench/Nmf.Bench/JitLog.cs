@@ -15,9 +15,10 @@ internal sealed class JitLog : EventListener
     private const int JitKeyword = 0x10;
     private static readonly string[] Tiers = ["unknown", "minopts", "full opts", "tier0", "tier1", "tier1 osr", "tier0 instrumented", "tier1 instrumented"];
     private readonly ConcurrentDictionary<ulong, DateTime> _started = new();
-    private readonly ConcurrentBag<(double Ms, string Name, string Tier)> _done = [];
+    private readonly ConcurrentBag<(double Ms, string Name, string Tier, DateTime Start)> _done = [];
+    private readonly DateTime _created = DateTime.UtcNow;
 
-    /// <summary>Prints the count and time per tier and the 40 longest compilations to stderr.</summary>
+    /// <summary>Prints the count and time per tier and the 40 longest compilations, each with its start after the listener's creation, to stderr.</summary>
     public void Report()
     {
         var all = _done.ToArray();
@@ -27,9 +28,9 @@ internal sealed class JitLog : EventListener
             Console.Error.WriteLine($"  {tier.Key}: {tier.Count()} methods, {tier.Sum(d => d.Ms):F1} ms");
         }
 
-        foreach (var (ms, name, tier) in all.OrderByDescending(d => d.Ms).Take(40))
+        foreach (var (ms, name, tier, start) in all.OrderByDescending(d => d.Ms).Take(40))
         {
-            Console.Error.WriteLine($"{ms,8:F2} ms  {tier,-18} {name}");
+            Console.Error.WriteLine($"{ms,8:F2} ms  at {(start - _created).TotalMilliseconds,6:F0} ms  {tier,-18} {name}");
         }
     }
 
@@ -56,7 +57,7 @@ internal sealed class JitLog : EventListener
         {
             // MethodFlags bits 7–9 hold the optimisation tier.
             int tier = (Convert.ToInt32(payload[5], CultureInfo.InvariantCulture) >> 7) & 7;
-            _done.Add(((eventData.TimeStamp - start).TotalMilliseconds, $"{payload[6]}::{payload[7]}", Tiers[tier]));
+            _done.Add(((eventData.TimeStamp - start).TotalMilliseconds, $"{payload[6]}::{payload[7]}", Tiers[tier], start));
         }
     }
 }

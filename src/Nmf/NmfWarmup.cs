@@ -50,7 +50,8 @@ public static class NmfWarmup
         // Above 64 components the kernels repeat the same code over chunks of columns; 64 + k mod 64 components
         // run the same code (the same last chunk) at a fraction of the cost.
         int k = options.NComponents > 64 ? 64 + (options.NComponents % 64) : Math.Max(1, options.NComponents);
-        var x = Synthetic<T>(Math.Max(1024, 4 * k), Math.Max(512, 2 * k), sparse, seed: k);
+        // Sizes off the vector widths, so that the kernels' tail code is compiled too.
+        var x = Synthetic<T>(Math.Max(1024, 4 * k) + 3, Math.Max(512, 2 * k) + 5, sparse, seed: k);
         var small = options with
         {
             NComponents = k,

@@ -77,7 +77,7 @@ public static class RankSurvey
         return NmfWarmup.InBackground(() =>
         {
             // The fused Brunet passes are compiled per rank up to their largest; the general path serves every rank above.
-            var x = (DenseMatrix<T>)NmfWarmup.Synthetic<T>(48, 512, sparse: false, seed: 1);
+            var x = (DenseMatrix<T>)NmfWarmup.Synthetic<T>(47, 517, sparse: false, seed: 1);
             var small = template with { Runs = Math.Min(template.Runs, 2), MaxIter = Math.Min(template.MaxIter, 30) };
             foreach (int k in distinct.Where(k => k >= 1 && k <= 24).OrderBy(k => k).DistinctBy(k => Math.Min(k, 5)))
             {
