@@ -6,11 +6,13 @@ namespace Nmf.Kernels;
 
 /// <summary>
 /// The W half of a HALS / coordinate-descent iteration in one pass over X: for each block of rows, R = X_B·Hᵀ, then
-/// up to <c>maxPasses</c> coordinate-descent passes over W_B (<see cref="CoordinateSweep{T}"/>), then WᵀW += W_Bᵀ·W_B
-/// and, for dense X, WᵀX += W_Bᵀ·X_B while W_B and X_B are still in cache. Done as separate products, dense X is read
-/// from memory twice per iteration (XHᵀ before the W update, WᵀX after it) instead of once; for CSR X, X·Hᵀ (n x k)
-/// is written to memory and read back, and W is read once more for WᵀW (WᵀX of CSR X stays a separate product,
-/// through the cached transpose).
+/// up to <c>maxPasses</c> coordinate-descent passes over W_B (<see cref="CoordinateSweep{T}"/>), then, for dense X,
+/// WᵀX += W_Bᵀ·X_B and WᵀW += W_Bᵀ·W_B while W_B and X_B are still in cache. Done as separate products, dense X is
+/// read from memory twice per iteration (XHᵀ before the W update, WᵀX after it) instead of once; for CSR X, X·Hᵀ
+/// (n x k) would be written to memory and read back. For CSR X, WᵀX stays a separate product (through the cached
+/// transpose) and so does WᵀW: a k x k product per block of 256 rows (<see cref="Gemm{T}"/>) cost P2 about 0.4 ms an
+/// iteration more than one register-tiled pass over W afterwards (<see cref="GramProducts{T}"/>), which a dense
+/// block's WᵀX hides.
 /// </summary>
 /// <remarks>
 /// Rows of W are independent given HHᵀ, and each block's R is the same sums in the same order as the separate
@@ -57,11 +59,11 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
         }
     }
 
-    /// <summary>Runs the W half on CSR X (WᵀW included, WᵀX not); returns the summed violation of the first pass over each block.</summary>
+    /// <summary>Runs the W half on CSR X (neither WᵀX nor WᵀW); returns the summed violation of the first pass over each block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Run(
         CsrMatrix<T> x, DenseMatrix<T> h, DenseMatrix<T> w, DenseMatrix<T> gram, T l1, int[] order, int maxPasses, double epsilon,
-        DenseMatrix<T> wtw, int threads)
+        int threads)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(h);
@@ -74,7 +76,7 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
             fixed (T* pt = table)
             {
                 job.Table = pt + start;
-                return Execute(job, x.Rows, 0, w, gram, l1, order, maxPasses, epsilon, null, wtw, threads);
+                return Execute(job, x.Rows, 0, w, gram, l1, order, maxPasses, epsilon, null, null, threads);
             }
         }
         finally
@@ -84,15 +86,14 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
         }
     }
 
-    /// <summary>The shared driver: fixed groups of blocks over the threads, then the groups' WᵀX (m columns; 0 for CSR X) and WᵀW in order.</summary>
+    /// <summary>The shared driver: fixed groups of blocks over the threads, then, for dense X, the groups' WᵀX and WᵀW in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T Execute(
         Job job, int n, int m, DenseMatrix<T> w, DenseMatrix<T> gram, T l1, int[] order, int maxPasses, double epsilon,
-        DenseMatrix<T>? wtx, DenseMatrix<T> wtw, int threads)
+        DenseMatrix<T>? wtx, DenseMatrix<T>? wtw, int threads)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(gram);
-        ArgumentNullException.ThrowIfNull(wtw);
         int k = w.Cols;
         job.W = w;
         job.Gram = gram;
@@ -104,7 +105,7 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
         int blocks = (n + BlockRows - 1) / BlockRows;
         job.GroupCount = Math.Max(1, Math.Min(Groups, blocks));
         job.Blocks = blocks;
-        int partialLength = (k * m) + (k * k);
+        int partialLength = wtx is null || wtw is null ? 0 : (k * m) + (k * k);
         job.PartialLength = partialLength;
         if (job.Partials is null || job.Partials.Length < job.GroupCount * partialLength)
         {
@@ -115,22 +116,21 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
         {
             KernelThreads.Run(job, job.GroupCount, threads);
             var partials = job.Partials.AsSpan();
-            if (wtx is not null)
+            if (wtx is not null && wtw is not null)
             {
                 partials[..(k * m)].CopyTo(wtx.Data);
+                partials.Slice(k * m, k * k).CopyTo(wtw.Data);
+                for (int g = 1; g < job.GroupCount; g++)
+                {
+                    var part = partials.Slice(g * partialLength, partialLength);
+                    System.Numerics.Tensors.TensorPrimitives.Add(wtx.Data, part[..(k * m)], wtx.Data);
+                    System.Numerics.Tensors.TensorPrimitives.Add(wtw.Data, part.Slice(k * m, k * k), wtw.Data);
+                }
             }
 
-            partials.Slice(k * m, k * k).CopyTo(wtw.Data);
             T violation = job.Violations[0];
             for (int g = 1; g < job.GroupCount; g++)
             {
-                var part = partials.Slice(g * partialLength, partialLength);
-                if (wtx is not null)
-                {
-                    System.Numerics.Tensors.TensorPrimitives.Add(wtx.Data, part[..(k * m)], wtx.Data);
-                }
-
-                System.Numerics.Tensors.TensorPrimitives.Add(wtw.Data, part.Slice(k * m, k * k), wtw.Data);
                 violation += job.Violations[g];
             }
 
@@ -215,13 +215,12 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
                         }
                     }
 
-                    bool accumulate = b > b0;
                     if (dense is not null)
                     {
+                        bool accumulate = b > b0;
                         Gemm<T>.Run(k, m, rows, wb, 1, k, xb, m, false, wtx, m, 1, Path, accumulate);
+                        Gemm<T>.Run(k, k, rows, wb, 1, k, wb, k, false, wtw, k, 1, Path, accumulate);
                     }
-
-                    Gemm<T>.Run(k, k, rows, wb, 1, k, wb, k, false, wtw, k, 1, Path, accumulate);
                 }
             }
 

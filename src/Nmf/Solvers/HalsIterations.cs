@@ -35,8 +35,8 @@ internal static class HalsIterations
         // per block group, so they differ from the separate products only by rounding).
         bool fused = x is DenseMatrix<T> && context.UpdateH && FusedRowPasses<T>.IsAvailable;
 
-        // CSR X: X·Hᵀ is formed block by block into a buffer the W passes read at once, and WᵀW is summed from the
-        // blocks while they are in cache (FusedRowPasses); only WᵀX remains a separate product.
+        // CSR X: X·Hᵀ is formed block by block into a buffer the W passes read at once (FusedRowPasses); WᵀW and WᵀX
+        // remain separate products.
         bool fusedSparse = x is CsrMatrix<T> && context.UpdateH && FusedRowPasses<T>.IsAvailable;
         var xht = new DenseMatrix<T>(fused || fusedSparse ? 0 : n, k);
         var wtw = new DenseMatrix<T>(k, k);
@@ -63,7 +63,7 @@ internal static class HalsIterations
             violation += fused
                 ? double.CreateChecked(FusedRowPasses<T>.Run((DenseMatrix<T>)x, h, w, gram, l1W, order, passesW, epsilon, wtx, wtw, threads))
                 : fusedSparse
-                ? double.CreateChecked(FusedRowPasses<T>.Run((CsrMatrix<T>)x, h, w, gram, l1W, order, passesW, epsilon, wtw, threads))
+                ? double.CreateChecked(FusedRowPasses<T>.Run((CsrMatrix<T>)x, h, w, gram, l1W, order, passesW, epsilon, threads))
                 : Passes(w.Data, n, k, 1, gram, xht.Data, k, 1, l1W, order, threads, passesW, epsilon);
 
             double loss = double.NaN;
@@ -71,11 +71,7 @@ internal static class HalsIterations
             {
                 if (!fused)
                 {
-                    if (!fusedSparse)
-                    {
-                        Products.GramCols(w, wtw, threads);
-                    }
-
+                    Products.GramCols(w, wtw, threads);
                     Products.WtX(w, x, wtx, threads);
                 }
 

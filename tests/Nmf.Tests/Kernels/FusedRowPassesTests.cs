@@ -49,9 +49,9 @@ public class FusedRowPassesTests
     }
 
     /// <summary>
-    /// The CSR form (X·Hᵀ block by block, passes over W, WᵀW): W bit-identical to X·Hᵀ followed by one pass, WᵀW
-    /// within rounding of the separate Gram product and the same bits at every thread count; float and double, with
-    /// empty rows and more blocks than groups.
+    /// The CSR form (X·Hᵀ block by block, passes over W): W bit-identical to X·Hᵀ followed by one pass at every
+    /// thread count, and the same violation within rounding; float and double, with empty rows and more blocks than
+    /// groups.
     /// </summary>
     [Theory]
     [InlineData(1, 7, 5)]
@@ -85,26 +85,13 @@ public class FusedRowPassesTests
         var xht = new DenseMatrix<T>(n, k);
         Products.XHt(x, h, xht, 1);
         var pass = CoordinateSweep<T>.Run(wSeparate.Data, n, k, 1, gram.Data, k, xht.Data, k, 1, l1, order, 1);
-        var wtw = new DenseMatrix<T>(k, k);
-        Products.GramCols(wSeparate, wtw, 1);
-
-        DenseMatrix<T>? firstWtw = null;
         foreach (int threads in new[] { 1, 2, 3 })
         {
             var wBlocks = w.Clone();
-            var wtwBlocks = new DenseMatrix<T>(k, k);
-            double violation = double.CreateChecked(FusedRowPasses<T>.Run(x, h, wBlocks, gram, l1, order, 1, 0.1, wtwBlocks, threads));
+            double violation = double.CreateChecked(FusedRowPasses<T>.Run(x, h, wBlocks, gram, l1, order, 1, 0.1, threads));
             Assert.Equal(wSeparate.Data, wBlocks.Data);
             double expected = double.CreateChecked(pass.Violation);
             Assert.InRange(violation, expected * (1 - (100 * tolerance)), expected * (1 + (100 * tolerance)));
-            for (int i = 0; i < wtw.Data.Length; i++)
-            {
-                double e = double.CreateChecked(wtw.Data[i]), a = double.CreateChecked(wtwBlocks.Data[i]);
-                Assert.True(Math.Abs(e - a) <= (tolerance * Math.Abs(e)) + 1e-300, $"{typeof(T).Name} WᵀW element {i}: {a} vs {e}");
-            }
-
-            firstWtw ??= wtwBlocks;
-            Assert.Equal(firstWtw.Data, wtwBlocks.Data);
         }
     }
 
