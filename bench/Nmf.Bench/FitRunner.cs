@@ -15,6 +15,9 @@ namespace Nmf.Bench;
 /// </summary>
 internal static class FitRunner
 {
+    /// <summary>With NMF_JITLOG=2: every compilation of the process, printed in order after the fit.</summary>
+    private static JitLog? ProcessLog { get; set; }
+
     public static void Run(string[] args)
     {
         string path = args[0];
@@ -65,10 +68,13 @@ internal static class FitRunner
 
         // As the command-line tool does: the kernels the fit will run are compiled on the idle core while the input is read.
         bool sparse = path.Contains(".mtx", StringComparison.Ordinal);
+        ProcessLog = Environment.GetEnvironmentVariable("NMF_JITLOG") == "2" ? new JitLog() : null;
+        using var read = new CancellationTokenSource();
         var warmup = Environment.GetEnvironmentVariable("NMF_NO_WARMUP") is not null
             ? Task.CompletedTask
-            : dtype == "float32" ? NmfWarmup.Start<float>(options, sparse) : NmfWarmup.Start<double>(options, sparse);
+            : dtype == "float32" ? NmfWarmup.Start<float>(options, sparse, read.Token) : NmfWarmup.Start<double>(options, sparse, read.Token);
         IMatrix<double> x = sparse ? BenchData.ReadMtx(path) : BenchData.ReadNpy(path);
+        read.Cancel();
         if (rows > 0 && x is DenseMatrix<double> d && rows < d.Rows)
         {
             x = d.SliceRows(0, rows);
@@ -106,6 +112,10 @@ internal static class FitRunner
             s.Transpose(); // built once per matrix and cached, like scipy's CSC copy; not part of the fit
         }
 
+        // As the command-line tool does right before its fit (CliRuntime.BeforeFit): the garbage of the read and of the
+        // set-up is collected now, not by the collector in the middle of the fit.
+        GC.Collect();
+
         // scikit-learn's random init with random_state 0 (timed and added, as the peers' fit time includes it).
         long allocated0 = GC.GetTotalAllocatedBytes(true);
         var process = System.Diagnostics.Process.GetCurrentProcess();
@@ -114,9 +124,16 @@ internal static class FitRunner
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         var (w0, h0) = Init.NmfInitializer.Initialize(x, options.NComponents, NmfInit.Random, 0);
         double initSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
+        int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
         using var jitLog = Environment.GetEnvironmentVariable("NMF_JITLOG") is null ? null : new JitLog();
-        var model = new NmfEstimator<T>(options).Fit(x, w0, h0);
+        var gcAt = new List<int>();
+        long fitStart = System.Diagnostics.Stopwatch.GetTimestamp();
+        var model = new NmfEstimator<T>(options).Fit(x, w0, h0, Environment.GetEnvironmentVariable("NMF_ITER_MS") is null ? null : new SyncProgress(_ => gcAt.Add(GC.CollectionCount(2))));
+        if (ProcessLog is not null) Console.Error.WriteLine($"fit from {ProcessLog.Since(fitStart):F0} ms");
+        if (gcAt.Count > 0) Console.Error.WriteLine("gen2 count by iteration: " + string.Join(" ", gcAt));
         jitLog?.Report();
+        ProcessLog?.Timeline();
+        Console.Error.WriteLine($"gc during fit: gen0 {GC.CollectionCount(0) - gc0}, gen1 {GC.CollectionCount(1) - gc1}, gen2 {GC.CollectionCount(2) - gc2}, pause {GC.GetTotalPauseDuration().TotalMilliseconds:F1} ms total");
         double xNorm = Math.Sqrt(Losses.BetaDivergence.SquaredNorm(x));
         double rel = options.BetaLoss == 2.0 ? model.ReconstructionError / xNorm : model.ReconstructionError;
         int n = model.NIter;
@@ -149,4 +166,9 @@ internal static class FitRunner
             Console.Error.WriteLine(string.Join(" ", history.Select((h, i) => (1000 * (h.ElapsedSeconds - (i == 0 ? 0 : history[i - 1].ElapsedSeconds))).ToString("F2", CultureInfo.InvariantCulture))));
         }
     }
+}
+
+internal sealed class SyncProgress(Action<NmfIteration> report) : IProgress<NmfIteration>
+{
+    public void Report(NmfIteration value) => report(value);
 }

@@ -34,6 +34,18 @@ internal sealed class JitLog : EventListener
         }
     }
 
+    /// <summary>Milliseconds from the listener's creation to a Stopwatch timestamp.</summary>
+    public double Since(long timestamp) => (DateTime.UtcNow - System.Diagnostics.Stopwatch.GetElapsedTime(timestamp) - _created).TotalMilliseconds;
+
+    /// <summary>Prints every compilation in order of start: time, duration, tier, name.</summary>
+    public void Timeline()
+    {
+        foreach (var (ms, name, tier, start) in _done.ToArray().OrderBy(d => d.Start))
+        {
+            Console.Error.WriteLine($"{(start - _created).TotalMilliseconds,7:F0} {ms,6:F2} {tier,-18} {name}");
+        }
+    }
+
     protected override void OnEventSourceCreated(EventSource eventSource)
     {
         if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")

@@ -157,8 +157,10 @@ internal static class FitCommand
         var options = request.Options;
         using var outDir = OutputDirectory.Prepare(request.Output, "-o");
         // The fit's kernels are compiled on another core while the input is read; Matrix Market files come in as CSR.
-        var warmup = NmfWarmup.Start<T>(options, CliRuntime.IsMatrixMarket(request.Input));
+        using var read = new CancellationTokenSource();
+        var warmup = NmfWarmup.Start<T>(options, CliRuntime.IsMatrixMarket(request.Input), read.Token);
         var named = MatrixReader.Read<T>(request.Input, request.ReadOptions);
+        read.Cancel();
         if (request.Transpose)
         {
             named = named.Transpose();
@@ -176,7 +178,7 @@ internal static class FitCommand
         var token = CliRuntime.Cancellation;
         bool showProgress = !request.Quiet && !request.Json && CliRuntime.StderrIsTerminal;
         var estimator = new NmfEstimator<T>(options);
-        warmup.Wait(token);
+        CliRuntime.BeforeFit(warmup);
         FitProgressDisplay.Run(progress => estimator.Fit(x, w0, h0, progress, token), options.MaxIter, showProgress);
         token.ThrowIfCancellationRequested();
 

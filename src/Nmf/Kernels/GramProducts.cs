@@ -48,6 +48,7 @@ internal static unsafe class GramProducts<T> where T : unmanaged, IFloatingPoint
     /// a multiple of the blocked product's panel width (two vectors), where that product wastes no lanes and needs no
     /// transposes.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool ServesCols(int n, int k, SimdPath path)
     {
         int lanes = SimdSelect.Lanes<T>(path);
@@ -55,9 +56,11 @@ internal static unsafe class GramProducts<T> where T : unmanaged, IFloatingPoint
     }
 
     /// <summary>result (k x k) = Aᵀ·A for A (n x k) row-major at <paramref name="a"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Cols(T* a, int n, int k, T* result, int threads, SimdPath path) => Run(a, n, k, true, result, threads, path);
 
     /// <summary>result (k x k) = A·Aᵀ for A (k x n) row-major at <paramref name="a"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows(T* a, int k, int n, T* result, int threads, SimdPath path) => Run(a, n, k, false, result, threads, path);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

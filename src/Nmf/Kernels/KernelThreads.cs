@@ -28,6 +28,7 @@ internal static class KernelThreads
     private static Exception? _failure;
 
     /// <summary>The number of threads to use: <paramref name="threads"/>, or every core when it is 0 or less.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Resolve(int threads) => threads <= 0 ? Environment.ProcessorCount : Math.Min(threads, 256);
 
     /// <summary>Runs parts 0..<paramref name="parts"/>-1 of <paramref name="work"/> on up to <paramref name="threads"/> threads.</summary>
@@ -93,6 +94,7 @@ internal static class KernelThreads
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EnsureWorkers(int count)
     {
         while (Starts.Count < count)
@@ -139,17 +141,22 @@ internal static class Scratch<T> where T : unmanaged
     private static T[]? _accumulator;
 
     /// <summary>A per-thread array of at least <paramref name="length"/> elements (contents undefined).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T[] First(int length) => Grow(ref _first, length);
 
     /// <summary>A second per-thread array, distinct from <see cref="First"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T[] Second(int length) => Grow(ref _second, length);
 
     /// <summary>A third per-thread array, for an operand prepared by the caller and read by every part.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T[] Operand(int length) => Grow(ref _operand, length);
 
     /// <summary>A fourth per-thread array, for partial sums the caller's parts share (each writes its own rows).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T[] Accumulator(int length) => Grow(ref _accumulator, length);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T[] Grow(ref T[]? array, int length)
     {
         if (array is null || array.Length < length)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Nmf.Matrices;
 
 namespace Nmf.Kernels;
@@ -15,11 +16,13 @@ namespace Nmf.Kernels;
 internal static unsafe class Products
 {
     /// <summary>result (n x k) = X (n x m) · Hᵀ, H is k x m.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void XHt<T>(IMatrix<T> x, DenseMatrix<T> h, DenseMatrix<T> result, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
         => XHt(x, h, result, threads, SimdSelect.Path);
 
     /// <summary>As above, on a chosen vector path (for tests and benchmarks of each path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void XHt<T>(IMatrix<T> x, DenseMatrix<T> h, DenseMatrix<T> result, int threads, SimdPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -50,11 +53,13 @@ internal static unsafe class Products
     }
 
     /// <summary>result (k x m) = Wᵀ · X, W is n x k, X is n x m.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WtX<T>(DenseMatrix<T> w, IMatrix<T> x, DenseMatrix<T> result, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
         => WtX(w, x, result, threads, SimdSelect.Path);
 
     /// <summary>As above, on a chosen vector path (for tests and benchmarks of each path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WtX<T>(DenseMatrix<T> w, IMatrix<T> x, DenseMatrix<T> result, int threads, SimdPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -85,11 +90,13 @@ internal static unsafe class Products
     }
 
     /// <summary>result (k x k) = Aᵀ · A for A of shape r x k (for example WᵀW).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GramCols<T>(DenseMatrix<T> a, DenseMatrix<T> result, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
         => GramCols(a, result, threads, SimdSelect.Path);
 
     /// <summary>As above, on a chosen vector path (for tests and benchmarks of each path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GramCols<T>(DenseMatrix<T> a, DenseMatrix<T> result, int threads, SimdPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -115,11 +122,13 @@ internal static unsafe class Products
     }
 
     /// <summary>result (k x k) = A · Aᵀ for A of shape k x c (for example HHᵀ).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GramRows<T>(DenseMatrix<T> a, DenseMatrix<T> result, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
         => GramRows(a, result, threads, SimdSelect.Path);
 
     /// <summary>As above, on a chosen vector path (for tests and benchmarks of each path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GramRows<T>(DenseMatrix<T> a, DenseMatrix<T> result, int threads, SimdPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -145,11 +154,13 @@ internal static unsafe class Products
     }
 
     /// <summary>result (r x c) = A (r x k) · B (k x c); used for dense W·H and small products.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply<T>(DenseMatrix<T> a, DenseMatrix<T> b, DenseMatrix<T> result, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
         => Multiply(a, b, result, threads, SimdSelect.Path);
 
     /// <summary>As above, on a chosen vector path (for tests and benchmarks of each path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply<T>(DenseMatrix<T> a, DenseMatrix<T> b, DenseMatrix<T> result, int threads, SimdPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -169,11 +180,13 @@ internal static unsafe class Products
     }
 
     /// <summary>values[p] = (W · H)[i, j] at every stored entry p = (i, j) of X (the sampled product).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sampled<T>(CsrMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] values, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
         => Sampled(x, w, h, values, threads, SimdSelect.Path);
 
     /// <summary>As above, on a chosen vector path (for tests and benchmarks of each path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sampled<T>(CsrMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] values, int threads, SimdPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -196,9 +209,11 @@ internal static unsafe class Products
     }
 
     /// <summary>Whether the vector kernels serve this element type on the selected path.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Vectorized<T>(SimdPath path) =>
         (typeof(T) == typeof(double) || typeof(T) == typeof(float)) && path != SimdPath.Scalar && SimdSelect.IsSupported(path);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckShape<T>(DenseMatrix<T> m, int rows, int cols, string name)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -43,6 +43,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
     private sealed record BlockStartIndex(int BlockRows, int[] Starts);
 
     /// <summary>result (n x k) = X · Hᵀ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void XHt(CsrMatrix<T> x, DenseMatrix<T> h, DenseMatrix<T> result, int threads, SimdPath path)
     {
         switch (path)
@@ -54,6 +55,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
     }
 
     /// <summary>result (k x m) = Wᵀ · X, computed from the rows of Xᵀ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WtX(DenseMatrix<T> w, CsrMatrix<T> x, DenseMatrix<T> result, int threads, SimdPath path)
     {
         var xt = x.Transpose();
@@ -66,6 +68,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
     }
 
     /// <summary>values[p] = (W · H)[i, j] at each stored entry p = (i, j) of X.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sampled(CsrMatrix<T> x, DenseMatrix<T> w, DenseMatrix<T> h, T[] values, int threads, SimdPath path)
     {
         switch (path)
@@ -88,6 +91,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
     /// <paramref name="path"/>) and the table aligned to 64 bytes, in a per-thread scratch array of the caller;
     /// <paramref name="start"/> is the table's first element in it. Read by <see cref="TableRows"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static T[] PaddedTable(DenseMatrix<T> h, int threads, SimdPath path, out int start, out int kp)
     {
         int v = SimdSelect.Lanes<T>(path);
@@ -101,6 +105,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
     /// lines: on P2 (k = 20, kp = 24, 192-byte rows read at random from L2/L3) an unaligned table costs about a third
     /// more time, one more line in three of four rows.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T[] BuildTable(T[] h, int k, int m, int kp, int threads, out int start)
     {
         var padded = Scratch<T>.Operand((m * kp) + (CacheLine / sizeof(T)));
@@ -130,6 +135,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
     }
 
     /// <summary>The first element of a pinned array that lies on a 64-byte boundary.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int AlignedStart(T[] pinned)
     {
         fixed (T* p = pinned)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Nmf.Losses;
 using Nmf.Matrices;
 
@@ -92,6 +93,7 @@ internal sealed class SolverContext<T> where T : unmanaged, IFloatingPointIeee75
     /// Records iteration <paramref name="iteration"/> with its beta-divergence <paramref name="loss"/>
     /// (<see cref="double.NaN"/> when not computed), reports progress and throws if cancellation was requested.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void EndIteration(int iteration, double loss)
     {
         if (_history is not null || _progress is not null)

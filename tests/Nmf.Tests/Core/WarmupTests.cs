@@ -43,9 +43,24 @@ public class WarmupTests
     {
         var bad = new NmfOptions { NComponents = 4, Solver = NmfSolver.Cd, BetaLoss = 1.0 };
         Assert.False(NmfWarmup.Fit<double>(bad, sparse: false));
-        var task = NmfWarmup.Start<double>(bad, sparse: false);
+        var task = NmfWarmup.Start<double>(bad, sparse: false, Token);
         await task.WaitAsync(Token);
         Assert.True(task.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task KeepsTheKernelsBusyUntilTheReadIsDoneThenStops()
+    {
+        var options = new NmfOptions { NComponents = 5, Solver = NmfSolver.Cd, Init = NmfInit.Custom, MaxIter = 50 };
+        using var read = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var task = NmfWarmup.Start<float>(options, sparse: true, read.Token);
+        await Task.Delay(50, Token);
+        Assert.False(task.IsCompleted);
+        read.Cancel();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await task.WaitAsync(Token);
+        Assert.True(task.IsCompletedSuccessfully);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"stopped {clock.Elapsed.TotalMilliseconds:F0} ms after the read");
     }
 
     [Fact]
