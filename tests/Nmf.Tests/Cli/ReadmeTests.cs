@@ -83,6 +83,24 @@ public partial class ReadmeTests
         Assert.True(nmf.NIter > 0 && nmf.ReconstructionError > 0);
     }
 
+    [Fact]
+    public async Task WarmupExampleOfTheReadmeRuns()
+    {
+        string readme = File.ReadAllText(Path.Combine(TestPaths.Root, "README.md"));
+        Assert.Contains("var warmup = NmfWarmup.Start<double>(options, sparse: false, read.Token);", readme);
+
+        // The README's code, with the path made absolute; the fit equals one without the warm-up.
+        var options = new NmfOptions { NComponents = 10, Solver = NmfSolver.Cd };
+        using var read = new CancellationTokenSource();
+        var warmup = NmfWarmup.Start<double>(options, sparse: false, read.Token);
+        var x = MatrixReader.Read<double>(Path.Combine(TestPaths.Root, "data", "digits.csv")).Matrix;
+        await read.CancelAsync();
+        await warmup.WaitAsync(TestContext.Current.CancellationToken);
+        var w = new NmfEstimator<double>(options with { RandomState = 0 }).FitTransform(x, cancellationToken: TestContext.Current.CancellationToken);
+        var again = new NmfEstimator<double>(options with { RandomState = 0 }).FitTransform(x, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(again.Data, w.Data);
+    }
+
     private static List<string> ShellCommands()
     {
         string readme = File.ReadAllText(Path.Combine(TestPaths.Root, "README.md"));
