@@ -118,6 +118,27 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
         }
     }
 
+    /// <summary>Σ x_j·y_j, summed as <see cref="SquaredDistance"/> sums (in T per segment, the segments in double).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double Dot(ReadOnlySpan<T> x, ReadOnlySpan<T> y, SimdPath path)
+    {
+        if (x.Length != y.Length)
+        {
+            throw new ArgumentException($"lengths differ: {x.Length} and {y.Length}.", nameof(y));
+        }
+
+        fixed (T* px = x, py = y)
+        {
+            return path switch
+            {
+                SimdPath.V512 => SumSquares<Vector512<T>, Simd512<T>>(px, py, x.Length, product: true),
+                SimdPath.V256 => SumSquares<Vector256<T>, Simd256<T>>(px, py, x.Length, product: true),
+                SimdPath.V128 => SumSquares<Vector128<T>, Simd128<T>>(px, py, x.Length, product: true),
+                _ => SumSquaresScalar(px, py, x.Length, product: true),
+            };
+        }
+    }
+
     /// <summary>
     /// Runs <paramref name="seed"/>'s terms over every entry of WH (and of X when <paramref name="x"/> is given),
     /// tile by tile: W_B·H_C into a per-thread tile with <see cref="Gemm{T}"/>, then the terms of each tile row.
@@ -315,11 +336,17 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
         return Vector.Log(Vector.As<T, float>(v)).As<float, T>();
     }
 
-    private static double SumSquaresScalar(T* x, T* y, int n)
+    private static double SumSquaresScalar(T* x, T* y, int n, bool product = false)
     {
         double sum = 0;
         for (int j = 0; j < n; j++)
         {
+            if (product)
+            {
+                sum += double.CreateTruncating(x[j]) * double.CreateTruncating(y[j]);
+                continue;
+            }
+
             double d = double.CreateTruncating(y == null ? x[j] : x[j] - y[j]);
             sum += d * d;
         }
@@ -328,11 +355,12 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
     }
 
     /// <summary>
-    /// Σ (x − y)² (Σ x² when <paramref name="y"/> is null): fused multiply-adds into two vector accumulators per
-    /// segment of <see cref="SegmentElements"/>, each segment's lanes then added to a double.
+    /// Σ (x − y)² (Σ x² when <paramref name="y"/> is null; Σ x·y with <paramref name="product"/>): fused multiply-adds
+    /// into two vector accumulators per segment of <see cref="SegmentElements"/>, each segment's lanes then added to a
+    /// double.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double SumSquares<TV, TS>(T* x, T* y, int n)
+    private static double SumSquares<TV, TS>(T* x, T* y, int n, bool product = false)
         where TV : struct
         where TS : ISimd<T, TV>
     {
@@ -358,6 +386,19 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
                     a0 = TS.MulAdd(d0, d0, a0);
                 }
             }
+            else if (product)
+            {
+                for (; j <= end - (2 * v); j += 2 * v)
+                {
+                    a0 = TS.MulAdd(TS.Load(x + j), TS.Load(y + j), a0);
+                    a1 = TS.MulAdd(TS.Load(x + j + v), TS.Load(y + j + v), a1);
+                }
+
+                for (; j <= end - v; j += v)
+                {
+                    a0 = TS.MulAdd(TS.Load(x + j), TS.Load(y + j), a0);
+                }
+            }
             else
             {
                 for (; j <= end - (2 * v); j += 2 * v)
@@ -379,12 +420,12 @@ internal static unsafe class LossKernels<T> where T : unmanaged, IFloatingPointI
             if (end - j < v)
             {
                 // Fewer than one vector left in this segment: finish it element by element.
-                total += SumSquaresScalar(x + j, y == null ? null : y + j, end - j);
+                total += SumSquaresScalar(x + j, y == null ? null : y + j, end - j, product);
                 j = end;
             }
         }
 
-        return total + SumSquaresScalar(x + j, y == null ? null : y + j, n - j);
+        return total + SumSquaresScalar(x + j, y == null ? null : y + j, n - j, product);
     }
 
     /// <summary>One ‖·‖² in flight: part p sums its fixed chunk into Partials[p].</summary>

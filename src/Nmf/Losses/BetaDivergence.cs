@@ -103,7 +103,8 @@ public static class BetaDivergence
     internal static double FrobeniusFromGram<T>(double xSquaredNorm, DenseMatrix<T> h, DenseMatrix<T> wtx, DenseMatrix<T> wtw, DenseMatrix<T> hht)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        double cross = Dot(h.Data, wtx.Data);
+        // k x m terms every iteration: vectorised (one chain of scalar additions took about 0.15 ms on P2).
+        double cross = LossKernels<T>.Dot(h.Data, wtx.Data, SimdSelect.Path);
         double quad = Dot(wtw.Data, hht.Data);
         return 0.5 * (xSquaredNorm - (2.0 * cross) + quad);
     }

@@ -37,6 +37,14 @@ public class LossKernelsTests
     [MemberData(nameof(Paths))]
     public void SquaredNormMatchesPlainSumFloat(string path) => SquaredNorm<float>(Enum.Parse<SimdPath>(path), 1e-6);
 
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void DotMatchesPlainSum(string path)
+    {
+        Dot<double>(Enum.Parse<SimdPath>(path), 1e-13);
+        Dot<float>(Enum.Parse<SimdPath>(path), 1e-6);
+    }
+
     [Fact]
     public void NearlyExactFitKeepsItsSmallError()
     {
@@ -159,4 +167,28 @@ public class LossKernelsTests
 
     private static void Close(double expected, double actual, double tolerance, string at) =>
         Assert.True(Math.Abs(expected - actual) <= tolerance * Math.Max(Math.Abs(expected), 1e-300), $"{at}: expected {expected:R}, got {actual:R}");
+
+    /// <summary>Σ x·y against a plain double sum, on lengths around the vector widths and the segment length.</summary>
+    private static void Dot<T>(SimdPath path, double tolerance)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var rng = new Random(11);
+        foreach (int n in new[] { 0, 1, 7, 33, 255, 257, 1000, 4099 })
+        {
+            var x = new T[n];
+            var y = new T[n];
+            double expected = 0, magnitude = 0;
+            for (int i = 0; i < n; i++)
+            {
+                x[i] = T.CreateTruncating(rng.NextDouble());
+                y[i] = T.CreateTruncating(rng.NextDouble() - 0.3);
+                double term = double.CreateTruncating(x[i]) * double.CreateTruncating(y[i]);
+                expected += term;
+                magnitude += Math.Abs(term);
+            }
+
+            double actual = LossKernels<T>.Dot(x, y, path);
+            Assert.True(Math.Abs(actual - expected) <= (tolerance * magnitude) + 1e-300, $"{typeof(T).Name} n = {n}: {actual} vs {expected}");
+        }
+    }
 }
