@@ -331,17 +331,27 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
         {
             int rows = rowPtr.Length - 1;
             long nnz = rowPtr[rows];
-            int r = 0;
             bounds[0] = 0;
             for (int part = 1; part < Parts; part++)
             {
+                // The first row that starts at or after the part's share of the entries (binary search: this runs on
+                // every product, and a scan of the rows would be serial work of the order of the rows).
                 long target = nnz * part / Parts;
-                while (r < rows && rowPtr[r] < target)
+                int lo = bounds[part - 1], hi = rows;
+                while (lo < hi)
                 {
-                    r++;
+                    int mid = lo + ((hi - lo) / 2);
+                    if (rowPtr[mid] < target)
+                    {
+                        lo = mid + 1;
+                    }
+                    else
+                    {
+                        hi = mid;
+                    }
                 }
 
-                bounds[part] = Math.Max(r, bounds[part - 1]);
+                bounds[part] = lo;
             }
 
             bounds[Parts] = rows;
