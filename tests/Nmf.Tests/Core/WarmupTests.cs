@@ -56,11 +56,9 @@ public class WarmupTests
         var task = NmfWarmup.Start<float>(options, sparse: true, read.Token);
         await Task.Delay(50, Token);
         Assert.False(task.IsCompleted);
-        read.Cancel();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await read.CancelAsync();
         await task.WaitAsync(Token);
         Assert.True(task.IsCompletedSuccessfully);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"stopped {clock.Elapsed.TotalMilliseconds:F0} ms after the read");
     }
 
     [Fact]
