@@ -37,9 +37,11 @@ public static class NmfWarmup
         where T : unmanaged, IFloatingPointIeee754<T>
         => InBackground(() =>
         {
-            if (Fit<T>(options, sparse) && read.CanBeCanceled)
+            ArgumentNullException.ThrowIfNull(options);
+            var problem = Problem<T>(options, sparse);
+            if (FitOnce(problem) && read.CanBeCanceled)
             {
-                Settle<T>(options, sparse, read);
+                Settle(problem, read);
             }
         });
 
@@ -66,9 +68,16 @@ public static class NmfWarmup
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(options);
+        return FitOnce(Problem<T>(options, sparse));
+    }
+
+    /// <summary>The warm-up fit; false if its options cannot be fitted.</summary>
+    private static bool FitOnce<T>(WarmupProblem<T> problem)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         try
         {
-            Problem<T>(options, sparse).Fit(int.MaxValue, CancellationToken.None);
+            problem.Fit(int.MaxValue, CancellationToken.None);
             return true;
         }
         catch (NmfInputException)
@@ -114,10 +123,9 @@ public static class NmfWarmup
 
     /// <summary>Short fits of the synthetic matrix 5 ms apart until <paramref name="read"/> is cancelled or
     /// <see cref="SettleTime"/> has passed (see the remarks of <see cref="NmfWarmup"/>).</summary>
-    private static void Settle<T>(NmfOptions options, bool sparse, CancellationToken read)
+    private static void Settle<T>(WarmupProblem<T> problem, CancellationToken read)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var problem = Problem<T>(options, sparse);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (clock.Elapsed < SettleTime && !read.WaitHandle.WaitOne(5))
         {
