@@ -12,8 +12,7 @@ namespace Nmf.Bench;
 /// the first iteration whose relative error ‖X − WH‖_F/‖X‖_F is at or below REL and the fit time up to it.
 /// The start is scikit-learn's random init with random_state 0, as in the peer scripts; per_iter_ms is the fit
 /// time without the init divided by the iterations. As the command-line tool does, the fit's kernels are compiled on
-/// the idle core while the matrix is read (<see cref="NmfWarmup"/>; NMF_NO_WARMUP=1 leaves that out) and the read's
-/// garbage is collected before the fit. Diagnostics on stderr: NMF_ITER_MS=1 (each iteration's time and the
+/// the idle core while the matrix is read (<see cref="NmfWarmup"/>; NMF_NO_WARMUP=1 leaves that out). Diagnostics on stderr: NMF_ITER_MS=1 (each iteration's time and the
 /// collections during the fit), NMF_JITLOG=1 (what the fit compiles), NMF_JITLOG=2 (every compilation of the process).
 /// </summary>
 internal static class FitRunner
@@ -114,10 +113,6 @@ internal static class FitRunner
         {
             s.Transpose(); // built once per matrix and cached, like scipy's CSC copy; not part of the fit
         }
-
-        // As the command-line tool does right before its fit (CliRuntime.BeforeFit): the garbage of the read and of the
-        // set-up is collected now, not by the collector in the middle of the fit.
-        GC.Collect();
 
         // scikit-learn's random init with random_state 0 (timed and added, as the peers' fit time includes it).
         long allocated0 = GC.GetTotalAllocatedBytes(true);

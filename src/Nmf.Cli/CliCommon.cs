@@ -34,18 +34,6 @@ internal static class CliRuntime
     /// <summary>Cancelled on the first Ctrl-C; a second Ctrl-C ends the process at once.</summary>
     public static CancellationToken Cancellation => CancelSource.Token;
 
-    /// <summary>
-    /// The step between reading the input and fitting it: waits for the kernels' warm-up (<see cref="NmfWarmup"/>), then
-    /// collects what the read left behind (parse buffers, triplets: up to several times the matrix). Left to itself,
-    /// the collector reclaims it during the fit, on one of the two cores the fit runs on (P2: a 20 ms stall in the middle
-    /// of a 0.25 s fit); Python frees such buffers as soon as they are dropped.
-    /// </summary>
-    public static void BeforeFit(Task warmup)
-    {
-        warmup.Wait(Cancellation);
-        GC.Collect();
-    }
-
     /// <summary>Whether INPUT is a Matrix Market file by its name (read as CSR), to warm up the sparse kernels.</summary>
     public static bool IsMatrixMarket(string path) =>
         path.EndsWith(".mtx", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".mm", StringComparison.OrdinalIgnoreCase)

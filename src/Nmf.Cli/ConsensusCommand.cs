@@ -69,7 +69,7 @@ internal static class ConsensusCommand
 
             string? labelsPath = parsed.GetValue(labels);
             var known = labelsPath is null ? null : SampleLabels.Read(labelsPath, names, parsed.GetValue(labelColumn));
-            CliRuntime.BeforeFit(warmup);
+            warmup.Wait(CliRuntime.Cancellation);
             var (measures, results) = float32
                 ? Survey(x.Convert<float>(), rankList, options, outDir, names, known)
                 : Survey(x, rankList, options, outDir, names, known);

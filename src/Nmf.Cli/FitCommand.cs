@@ -178,7 +178,7 @@ internal static class FitCommand
         var token = CliRuntime.Cancellation;
         bool showProgress = !request.Quiet && !request.Json && CliRuntime.StderrIsTerminal;
         var estimator = new NmfEstimator<T>(options);
-        CliRuntime.BeforeFit(warmup);
+        warmup.Wait(CliRuntime.Cancellation);
         FitProgressDisplay.Run(progress => estimator.Fit(x, w0, h0, progress, token), options.MaxIter, showProgress);
         token.ThrowIfCancellationRequested();
 
