@@ -34,11 +34,6 @@ internal static class CliRuntime
     /// <summary>Cancelled on the first Ctrl-C; a second Ctrl-C ends the process at once.</summary>
     public static CancellationToken Cancellation => CancelSource.Token;
 
-    /// <summary>Whether INPUT is a Matrix Market file by its name (read as CSR), to warm up the sparse kernels.</summary>
-    public static bool IsMatrixMarket(string path) =>
-        path.EndsWith(".mtx", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".mm", StringComparison.OrdinalIgnoreCase)
-        || path.EndsWith(".mtx.gz", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".mm.gz", StringComparison.OrdinalIgnoreCase);
-
     /// <summary>Whether a progress display may be drawn: stderr is an interactive terminal.</summary>
     public static bool StderrIsTerminal => !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("NMF_NO_PROGRESS") is null;
 

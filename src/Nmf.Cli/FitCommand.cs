@@ -156,9 +156,11 @@ internal static class FitCommand
     {
         var options = request.Options;
         using var outDir = OutputDirectory.Prepare(request.Output, "-o");
-        // The fit's kernels are compiled on another core while the input is read; Matrix Market files come in as CSR.
+        // The fit's kernels are compiled on another core while the input is read; Matrix Market files (by their name,
+        // as the reader decides before it has read a byte) come in as CSR.
         using var read = new CancellationTokenSource();
-        var warmup = NmfWarmup.Start<T>(options, CliRuntime.IsMatrixMarket(request.Input), read.Token);
+        bool sparse = MatrixReader.Detect(request.Input, default) == MatrixFormat.MatrixMarket;
+        var warmup = NmfWarmup.Start<T>(options, sparse, read.Token);
         var named = MatrixReader.Read<T>(request.Input, request.ReadOptions);
         read.Cancel();
         if (request.Transpose)

@@ -89,6 +89,31 @@ public static class BetaDivergence
         return LossKernels<T>.SquaredNorm(values, threads);
     }
 
+    /// <summary>Σ over every entry of WH = Σ_c (column sum c of W)(row sum c of H), in double: the Σ wh term of the
+    /// Kullback-Leibler divergence without forming WH.</summary>
+    internal static double SumOfProduct<T>(DenseMatrix<T> w, DenseMatrix<T> h)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double sum = 0;
+        for (int c = 0; c < w.Cols; c++)
+        {
+            double colW = 0, rowH = 0;
+            for (int i = 0; i < w.Rows; i++)
+            {
+                colW += double.CreateTruncating(w[i, c]);
+            }
+
+            foreach (T v in h.Row(c))
+            {
+                rowH += double.CreateTruncating(v);
+            }
+
+            sum += colW * rowH;
+        }
+
+        return sum;
+    }
+
     /// <summary>
     /// The Frobenius loss ½‖X − WH‖² from products a solver already holds (RcppML's Gram form):
     /// ½(‖X‖² − 2⟨H, WᵀX⟩ + ⟨WᵀW, HHᵀ⟩). O(k·m + k²), no pass over X. It loses relative accuracy when the fit
@@ -384,25 +409,7 @@ public static class BetaDivergence
         {
             if (_beta == KullbackLeibler)
             {
-                // Σ WH over every entry = (column sums of W) · (row sums of H).
-                double sumWH = 0;
-                for (int c = 0; c < w.Cols; c++)
-                {
-                    double colW = 0, rowH = 0;
-                    for (int i = 0; i < w.Rows; i++)
-                    {
-                        colW += double.CreateChecked(w[i, c]);
-                    }
-
-                    foreach (T v in h.Row(c))
-                    {
-                        rowH += double.CreateChecked(v);
-                    }
-
-                    sumWH += colW * rowH;
-                }
-
-                return _xLogDiv + sumWH - _xSum;
+                return _xLogDiv + SumOfProduct(w, h) - _xSum;
             }
 
             if (_beta == ItakuraSaito)

@@ -162,7 +162,7 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
             }
         }
 
-        return xLogDiv + SumOfProduct(w, h) - xSum;
+        return xLogDiv + Losses.BetaDivergence.SumOfProduct(w, h) - xSum;
     }
 
     /// <summary><see cref="KullbackLeibler(DenseMatrix{T}, DenseMatrix{T}, DenseMatrix{T})"/> without vectors.</summary>
@@ -186,30 +186,7 @@ internal sealed unsafe class BrunetPasses<T> where T : unmanaged, IFloatingPoint
             }
         }
 
-        return xLogDiv + SumOfProduct(w, h) - xSum;
-    }
-
-    /// <summary>Σ over all entries of WH = Σ_c (column sum c of W)(row sum c of H), in double.</summary>
-    private static double SumOfProduct(DenseMatrix<T> w, DenseMatrix<T> h)
-    {
-        double sum = 0;
-        for (int c = 0; c < w.Cols; c++)
-        {
-            double colW = 0, rowH = 0;
-            for (int i = 0; i < w.Rows; i++)
-            {
-                colW += double.CreateTruncating(w[i, c]);
-            }
-
-            foreach (T v in h.Row(c))
-            {
-                rowH += double.CreateTruncating(v);
-            }
-
-            sum += colW * rowH;
-        }
-
-        return sum;
+        return xLogDiv + Losses.BetaDivergence.SumOfProduct(w, h) - xSum;
     }
 
     /// <summary>Lane-wise natural logarithm (the runtime's vector logarithm for float and double).</summary>
