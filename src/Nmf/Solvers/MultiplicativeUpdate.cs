@@ -74,6 +74,7 @@ internal sealed class MultiplicativeUpdate : INmfSolver
         private readonly CsrMatrix<T>? _ratioSparse;   // the ratio over X's structure, its transpose linked
         private readonly T[]? _rowBuffer, _columnBuffer; // sparse X, β ∉ {1, 2}
         private readonly T[] _hSum, _wSum;
+        private readonly KullbackLeiblerRowPasses<T>? _fusedKullbackLeibler; // dense X, β = 1: one pass over X an iteration
         private bool _hhtValid, _hSumValid, _xhtFixedValid;
 
         public Run(SolverContext<T> context, DenseMatrix<T> w, DenseMatrix<T> h)
@@ -95,8 +96,11 @@ internal sealed class MultiplicativeUpdate : INmfSolver
             (_l2H, _hasL2H) = (T.CreateChecked(reg.L2H), reg.L2H > 0);
 
             int n = _x.Rows, m = _x.Cols, k = w.Cols;
-            _numW = new DenseMatrix<T>(n, k);
-            _denW = new DenseMatrix<T>(n, k);
+
+            // Dense X with β = 1: the fused pass forms the W numerator a block at a time (no n x k buffers).
+            bool fused = _beta == 1.0 && _x is DenseMatrix<T> && KullbackLeiblerRowPasses<T>.IsAvailable;
+            _numW = new DenseMatrix<T>(fused ? 0 : n, k);
+            _denW = new DenseMatrix<T>(fused ? 0 : n, k);
             _hht = new DenseMatrix<T>(k, k);
             bool updateH = context.UpdateH;
             _numH = new DenseMatrix<T>(updateH ? k : 0, updateH ? m : 0);
@@ -107,6 +111,11 @@ internal sealed class MultiplicativeUpdate : INmfSolver
             if (_beta == 2.0)
             {
                 _xhtFixed = updateH ? null : new DenseMatrix<T>(n, k);
+            }
+            else if (fused)
+            {
+                var dense = (DenseMatrix<T>)_x;
+                _fusedKullbackLeibler = new KullbackLeiblerRowPasses<T>(dense, k, _threads);
             }
             else if (_x is DenseMatrix<T>)
             {
@@ -136,7 +145,15 @@ internal sealed class MultiplicativeUpdate : INmfSolver
             int iteration;
             for (iteration = 1; iteration <= _ctx.MaxIter; iteration++)
             {
-                UpdateW();
+                if (_fusedKullbackLeibler is not null)
+                {
+                    _fusedKullbackLeibler.Iterate(_w, _h, DenominatorOfW(), _l2W, _hasL2W, _ctx.UpdateH, _numH);
+                }
+                else
+                {
+                    UpdateW();
+                }
+
                 if (_beta < 1)
                 {
                     Clip(_w.Data);
@@ -145,7 +162,16 @@ internal sealed class MultiplicativeUpdate : INmfSolver
                 double loss = double.NaN;
                 if (_ctx.UpdateH)
                 {
-                    UpdateH();
+                    if (_fusedKullbackLeibler is not null)
+                    {
+                        _hSumValid = false; // H changes
+                        ApplyKullbackLeiblerH();
+                    }
+                    else
+                    {
+                        UpdateH();
+                    }
+
                     if (_beta <= 1)
                     {
                         Clip(_h.Data);
@@ -217,34 +243,10 @@ internal sealed class MultiplicativeUpdate : INmfSolver
             Products.XHt(RatioMatrix(), _h, _numW, _threads);
             if (_beta == 1.0)
             {
-                if (!_hSumValid)
-                {
-                    for (int c = 0; c < _hSum.Length; c++)
-                    {
-                        _hSum[c] = Sum(_h.Row(c));
-                    }
-
-                    // With H fixed scikit-learn keeps H_sum between iterations, including the in-place
-                    // changes below (l1 added, zeros replaced); the same happens here.
-                    _hSumValid = !_ctx.UpdateH;
-                }
-
-                if (_hasL1W)
-                {
-                    for (int c = 0; c < _hSum.Length; c++)
-                    {
-                        _hSum[c] += _l1W;
-                    }
-                }
-
-                if (!_hasL2W)
-                {
-                    ReplaceZeros(_hSum);
-                }
-
+                var hSum = DenominatorOfW();
                 for (int i = 0; i < _denW.Rows; i++)
                 {
-                    _hSum.CopyTo(_denW.Row(i));
+                    hSum.CopyTo(_denW.Row(i));
                 }
 
                 Apply(_w.Data, _numW.Data, _denW.Data, _l1W, false, _l2W, _hasL2W);
@@ -280,40 +282,7 @@ internal sealed class MultiplicativeUpdate : INmfSolver
             Products.WtX(_w, RatioMatrix(), _numH, _threads);
             if (_beta == 1.0)
             {
-                _wSum.AsSpan().Clear();
-                for (int i = 0; i < _w.Rows; i++)
-                {
-                    var wi = _w.Row(i);
-                    for (int c = 0; c < wi.Length; c++)
-                    {
-                        _wSum[c] += wi[c];
-                    }
-                }
-
-                for (int c = 0; c < _wSum.Length; c++)
-                {
-                    if (_wSum[c] == T.Zero)
-                    {
-                        _wSum[c] = T.One;
-                    }
-
-                    if (_hasL1H)
-                    {
-                        _wSum[c] += _l1H;
-                    }
-                }
-
-                if (!_hasL2H)
-                {
-                    ReplaceZeros(_wSum);
-                }
-
-                for (int c = 0; c < _denH.Rows; c++)
-                {
-                    _denH.Row(c).Fill(_wSum[c]);
-                }
-
-                Apply(_h.Data, _numH.Data, _denH.Data, _l1H, false, _l2H, _hasL2H);
+                ApplyKullbackLeiblerH();
                 return;
             }
 
@@ -327,6 +296,80 @@ internal sealed class MultiplicativeUpdate : INmfSolver
             }
 
             Apply(_h.Data, _numH.Data, _denH.Data, _l1H, _hasL1H, _l2H, _hasL2H);
+        }
+
+        /// <summary>
+        /// β = 1: the W denominator Σⱼ H[c, j] (+ l1_W), zeros replaced by 2^-23 unless l2_W is set. With H fixed
+        /// scikit-learn keeps H_sum between iterations, including these in-place changes; the same happens here.
+        /// </summary>
+        private T[] DenominatorOfW()
+        {
+            if (!_hSumValid)
+            {
+                for (int c = 0; c < _hSum.Length; c++)
+                {
+                    _hSum[c] = Sum(_h.Row(c));
+                }
+
+                _hSumValid = !_ctx.UpdateH;
+            }
+
+            if (_hasL1W)
+            {
+                for (int c = 0; c < _hSum.Length; c++)
+                {
+                    _hSum[c] += _l1W;
+                }
+            }
+
+            if (!_hasL2W)
+            {
+                ReplaceZeros(_hSum);
+            }
+
+            return _hSum;
+        }
+
+        /// <summary>
+        /// β = 1: H ← H ⊙ numerator ⊘ (Σᵢ W[i, c] (+ l1_H)) with the numerator Wᵀ(X ⊘ WH) in <c>_numH</c>; a zero
+        /// column sum of W becomes 1 (scikit-learn's guard), a zero denominator 2^-23 unless l2_H is set.
+        /// </summary>
+        private void ApplyKullbackLeiblerH()
+        {
+            _wSum.AsSpan().Clear();
+            for (int i = 0; i < _w.Rows; i++)
+            {
+                var wi = _w.Row(i);
+                for (int c = 0; c < wi.Length; c++)
+                {
+                    _wSum[c] += wi[c];
+                }
+            }
+
+            for (int c = 0; c < _wSum.Length; c++)
+            {
+                if (_wSum[c] == T.Zero)
+                {
+                    _wSum[c] = T.One;
+                }
+
+                if (_hasL1H)
+                {
+                    _wSum[c] += _l1H;
+                }
+            }
+
+            if (!_hasL2H)
+            {
+                ReplaceZeros(_wSum);
+            }
+
+            for (int c = 0; c < _denH.Rows; c++)
+            {
+                _denH.Row(c).Fill(_wSum[c]);
+            }
+
+            Apply(_h.Data, _numH.Data, _denH.Data, _l1H, false, _l2H, _hasL2H);
         }
 
         /// <summary>
