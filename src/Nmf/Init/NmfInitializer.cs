@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Nmf.Decomposition;
 using Nmf.Matrices;
 
@@ -105,6 +106,7 @@ public static class NmfInitializer
     }
 
     /// <summary>NumPy's pairwise summation (<c>pairwise_sum</c>: blocks of 128 with 8 accumulators).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static T PairwiseSum<T>(ReadOnlySpan<T> a)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -155,6 +157,7 @@ public static class NmfInitializer
     /// scikit-learn's random init from the mean of X alone (for data streamed in row batches, whose mean is summed
     /// batch by batch): sqrt(mean / k) · |N(0, 1)|, H drawn before W.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static (DenseMatrix<T> W, DenseMatrix<T> H) RandomInit<T>(T mean, int n, int m, int k, NumpyRandomState rng)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -163,11 +166,17 @@ public static class NmfInitializer
         var w = new DenseMatrix<T>(n, k);
 
         // standard_normal(...).astype(X.dtype) then avg * ... then abs: H first, then W.
+        var normals = new double[Math.Min(4096, Math.Max(h.Data.Length, w.Data.Length))];
         foreach (var target in new[] { h.Data, w.Data })
         {
-            for (int i = 0; i < target.Length; i++)
+            for (int start = 0; start < target.Length; start += normals.Length)
             {
-                target[i] = T.Abs(avg * T.CreateTruncating(rng.StandardNormal()));
+                var chunk = normals.AsSpan(0, Math.Min(normals.Length, target.Length - start));
+                rng.StandardNormal(chunk);
+                for (int i = 0; i < chunk.Length; i++)
+                {
+                    target[start + i] = T.Abs(avg * T.CreateTruncating(chunk[i]));
+                }
             }
         }
 

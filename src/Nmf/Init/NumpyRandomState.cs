@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Nmf.Init;
 
 /// <summary>
@@ -17,6 +21,7 @@ public sealed class NumpyRandomState
     private const uint LowerMask = 0x7fffffffU;
 
     private readonly uint[] _key = new uint[StateLength];
+    private readonly uint[] _tempered = new uint[StateLength]; // the outputs of the current state, tempered at once
     private int _pos;
     private bool _hasGauss;
     private double _gauss;
@@ -48,6 +53,7 @@ public sealed class NumpyRandomState
         new(seed ?? Random.Shared.Next(int.MaxValue));
 
     /// <summary>The next 32 random bits (MT19937's tempered output).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public uint NextUInt32()
     {
         if (_pos >= StateLength)
@@ -55,15 +61,11 @@ public sealed class NumpyRandomState
             Regenerate();
         }
 
-        uint y = _key[_pos++];
-        y ^= y >> 11;
-        y ^= (y << 7) & 0x9d2c5680U;
-        y ^= (y << 15) & 0xefc60000U;
-        y ^= y >> 18;
-        return y;
+        return _tempered[_pos++];
     }
 
     /// <summary>A uniform double in [0, 1) with 53 random bits (<c>random_sample</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double RandomSample()
     {
         // 27 high bits of one word and 26 of the next make a 53-bit mantissa, as NumPy's legacy_double.
@@ -74,6 +76,7 @@ public sealed class NumpyRandomState
 
     /// <summary>A standard normal draw (<c>standard_normal</c>): Marsaglia's polar method; each accepted pair
     /// yields two values, the second kept for the next call, as NumPy's <c>legacy_gauss</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double StandardNormal()
     {
         if (_hasGauss)
@@ -100,11 +103,52 @@ public sealed class NumpyRandomState
     }
 
     /// <summary>Fills <paramref name="destination"/> with standard normal draws in order (<c>standard_normal(size)</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void StandardNormal(Span<double> destination)
     {
-        for (int i = 0; i < destination.Length; i++)
+        int i = 0;
+        if (_hasGauss && !destination.IsEmpty)
         {
-            destination[i] = StandardNormal();
+            destination[i++] = StandardNormal();
+        }
+
+        // The same draws as one call at a time, in two steps per chunk of pairs: the accepted pairs of uniforms
+        // (the sequential part), then their logarithms and square roots, which do not depend on each other.
+        const int Chunk = 256;
+        Span<double> x1s = stackalloc double[Chunk], x2s = stackalloc double[Chunk], r2s = stackalloc double[Chunk];
+        while (i < destination.Length)
+        {
+            int pairs = Math.Min(Chunk, (destination.Length - i + 1) / 2);
+            for (int p = 0; p < pairs; p++)
+            {
+                double x1, x2, r2;
+                do
+                {
+                    x1 = (2.0 * RandomSample()) - 1.0;
+                    x2 = (2.0 * RandomSample()) - 1.0;
+                    r2 = (x1 * x1) + (x2 * x2);
+                }
+                while (r2 >= 1.0 || r2 == 0.0);
+
+                x1s[p] = x1;
+                x2s[p] = x2;
+                r2s[p] = r2;
+            }
+
+            for (int p = 0; p < pairs; p++)
+            {
+                double f = Math.Sqrt(-2.0 * Math.Log(r2s[p]) / r2s[p]);
+                destination[i++] = f * x2s[p];
+                if (i < destination.Length)
+                {
+                    destination[i++] = f * x1s[p];
+                }
+                else
+                {
+                    _gauss = f * x1s[p];
+                    _hasGauss = true;
+                }
+            }
         }
     }
 
@@ -212,24 +256,91 @@ public sealed class NumpyRandomState
         return mask;
     }
 
+    /// <summary>
+    /// The next 624 words of MT19937 and their tempered outputs. Word i depends on words i + 1 and i + 397 of the old
+    /// state (i &lt; 227) or on word i − 227 of the new one, never on a word less than 16 places before it, so eight
+    /// words at a time give the same state as the reference code's loop; tempering is per word.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Regenerate()
     {
         uint[] mt = _key;
         int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref uint m0 = ref MemoryMarshal.GetArrayDataReference(mt);
+            for (; i + 8 <= StateLength - MiddleWord; i += 8)
+            {
+                Vector256.StoreUnsafe(Twist(ref m0, i, i + MiddleWord), ref m0, (nuint)i);
+            }
+
+            for (; i < StateLength - MiddleWord; i++)
+            {
+                mt[i] = Twist(mt[i], mt[i + 1], mt[i + MiddleWord]);
+            }
+
+            for (; i + 8 <= StateLength - 1; i += 8)
+            {
+                Vector256.StoreUnsafe(Twist(ref m0, i, i + MiddleWord - StateLength), ref m0, (nuint)i);
+            }
+        }
+
         for (; i < StateLength - MiddleWord; i++)
         {
-            uint y = (mt[i] & UpperMask) | (mt[i + 1] & LowerMask);
-            mt[i] = mt[i + MiddleWord] ^ (y >> 1) ^ ((y & 1) == 0 ? 0U : MatrixA);
+            mt[i] = Twist(mt[i], mt[i + 1], mt[i + MiddleWord]);
         }
 
         for (; i < StateLength - 1; i++)
         {
-            uint y = (mt[i] & UpperMask) | (mt[i + 1] & LowerMask);
-            mt[i] = mt[i + MiddleWord - StateLength] ^ (y >> 1) ^ ((y & 1) == 0 ? 0U : MatrixA);
+            mt[i] = Twist(mt[i], mt[i + 1], mt[i + MiddleWord - StateLength]);
         }
 
-        uint last = (mt[StateLength - 1] & UpperMask) | (mt[0] & LowerMask);
-        mt[StateLength - 1] = mt[MiddleWord - 1] ^ (last >> 1) ^ ((last & 1) == 0 ? 0U : MatrixA);
+        mt[StateLength - 1] = Twist(mt[StateLength - 1], mt[0], mt[MiddleWord - 1]);
+
+        // Tempering (the reference code's genrand_int32 output transform).
+        i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref uint t0 = ref MemoryMarshal.GetArrayDataReference(_tempered);
+            ref uint m0 = ref MemoryMarshal.GetArrayDataReference(mt);
+            for (; i + 8 <= StateLength; i += 8)
+            {
+                var y = Vector256.LoadUnsafe(ref m0, (nuint)i);
+                y ^= Vector256.ShiftRightLogical(y, 11);
+                y ^= Vector256.ShiftLeft(y, 7) & Vector256.Create(0x9d2c5680U);
+                y ^= Vector256.ShiftLeft(y, 15) & Vector256.Create(0xefc60000U);
+                y ^= Vector256.ShiftRightLogical(y, 18);
+                y.StoreUnsafe(ref t0, (nuint)i);
+            }
+        }
+
+        for (; i < StateLength; i++)
+        {
+            uint y = mt[i];
+            y ^= y >> 11;
+            y ^= (y << 7) & 0x9d2c5680U;
+            y ^= (y << 15) & 0xefc60000U;
+            y ^= y >> 18;
+            _tempered[i] = y;
+        }
+
         _pos = 0;
+    }
+
+    /// <summary>One word of the recurrence: the upper bit of <paramref name="current"/>, the lower 31 of <paramref name="next"/>, twisted into <paramref name="far"/>.</summary>
+    private static uint Twist(uint current, uint next, uint far)
+    {
+        uint y = (current & UpperMask) | (next & LowerMask);
+        return far ^ (y >> 1) ^ ((y & 1) == 0 ? 0U : MatrixA);
+    }
+
+    /// <summary><see cref="Twist(uint, uint, uint)"/> of words i..i+7, the far words from <paramref name="far"/> on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Twist(ref uint mt, int i, int far)
+    {
+        var y = (Vector256.LoadUnsafe(ref mt, (nuint)i) & Vector256.Create(UpperMask))
+            | (Vector256.LoadUnsafe(ref mt, (nuint)(i + 1)) & Vector256.Create(LowerMask));
+        var odd = Vector256.Equals(y & Vector256<uint>.One, Vector256<uint>.One);
+        return Vector256.LoadUnsafe(ref mt, (nuint)far) ^ Vector256.ShiftRightLogical(y, 1) ^ (odd & Vector256.Create(MatrixA));
     }
 }
