@@ -4,7 +4,8 @@
 # Rewrites its own section of bench/RESULTS.md (between the run-peers markers, at the top) with the table, the
 # machine, the date, the load and every command run; other sections of the file are kept.
 # Peers that are not installed are reported as missing, not as failures:
-#   apt-get install -y --no-install-recommends python3-sklearn r-cran-rcppml r-cran-nmf
+#   apt-get install -y --no-install-recommends python3-sklearn r-cran-rcppml r-cran-nmf libopenblas0-pthread
+# (without libopenblas0-pthread Debian's NumPy may run on the reference BLAS, 15-30x slower on P1; the runner warns.)
 # Usage: bench/run-peers.sh [--quick]     (--quick: fewer iterations, for a smoke run)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +33,9 @@ ours="$root/bench/Nmf.Bench/bin/Release/net10.0/Nmf.Bench"
 sk="env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 $shared/peers/sklearn_nmf.py"
 rc="Rscript $shared/peers/rcppml_nmf.R"
 have_sk=0; /usr/bin/python3 -c 'import sklearn' 2>/dev/null && have_sk=1
+# The BLAS library NumPy calls through Debian's libblas.so.3 alternative (OpenBLAS or the slow reference BLAS).
+blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown)
+case "$blas" in *openblas*) ;; *) echo "warning: NumPy's BLAS is $blas, not OpenBLAS: apt-get install -y --no-install-recommends libopenblas0-pthread" >&2 ;; esac
 have_rc=0; command -v Rscript >/dev/null && Rscript -e 'suppressMessages(library(RcppML))' 2>/dev/null && have_rc=1
 
 declare -a commands
@@ -94,7 +98,7 @@ section=$(mktemp)
   echo "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr), .NET $(dotnet --version 2>/dev/null)."
   echo "Load average (1, 5, 15 min) before: $load_before; after: $load_after. With other work on the machine the"
   echo "absolute times are noisy; ratios come from runs in this one invocation."
-  echo "scikit-learn: $([ $have_sk = 1 ] && /usr/bin/python3 -c 'import sklearn, numpy; print(sklearn.__version__, "numpy", numpy.__version__)' || echo missing)."
+  echo "scikit-learn: $([ $have_sk = 1 ] && /usr/bin/python3 -c 'import sklearn, numpy; print(sklearn.__version__, "numpy", numpy.__version__)' || echo missing), BLAS $blas."
   echo "RcppML: $([ $have_rc = 1 ] && Rscript -e 'cat(as.character(packageVersion("RcppML")))' 2>/dev/null || echo 'missing (apt-get install -y --no-install-recommends r-cran-rcppml)')."
   echo
   echo "| work | ours | peer | ratio (peer / ours) | rel_err ours | rel_err peer | target |"
