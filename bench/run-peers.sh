@@ -55,6 +55,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 run p1_ours_cd64 "$ours fit $P1 -k 32 --iters $it_cd --solver cd"
 run p1_ours_cd32 "$ours fit $P1 -k 32 --iters $it_cd --solver cd --dtype float32"
 run p1_ours_cd64_t1 "$ours fit $P1 -k 32 --iters $it_cd --solver cd --threads 1"
+run p1_ours_ehals "$ours fit $P1 -k 32 --iters 40 --solver ehals --target 0.085"
 run p1_ours_hals "$ours fit $P1 -k 32 --iters 40 --solver hals --target 0.085"
 for r in 12500 25000; do run p1_ours_cd64_rows$r "$ours fit $P1 -k 32 --iters $it_cd --solver cd --rows $r"; done
 if [ $have_sk = 1 ]; then
@@ -107,8 +108,10 @@ section=$(mktemp)
   echo "| P1 per iteration, cd, float64 | $(ours_ms p1_ours_cd64) | sklearn cd $(ms "$b")$(peer_note) | $(ratio "$b" "$a") | $(field p1_ours_cd64 rel_err) | $(field p1_sk_cd rel_err) | ≥ 5x |"
   a=$(field p1_ours_cd32 per_iter_ms)
   echo "| P1 per iteration, cd, float32 | $(ours_ms p1_ours_cd32) | sklearn cd float64 $(ms "$b") | $(ratio "$b" "$a") | $(field p1_ours_cd32 rel_err) | $(field p1_sk_cd rel_err) | ≥ 9x |"
-  a=$(field p1_ours_hals seconds_to_target); b=$(field p1_sk_cd_target seconds)
-  echo "| P1 time to rel_err ≤ 0.0850, float64 | hals $(s "$a") (iteration $(field p1_ours_hals reached_at_iter)) | sklearn cd $it_sk_target iterations $(s "$b") | $(ratio "$b" "$a") | ≤ 0.085 | $(field p1_sk_cd_target rel_err) | ≥ 8x |"
+  a=$(field p1_ours_ehals seconds_to_target); b=$(field p1_sk_cd_target seconds)
+  echo "| P1 time to rel_err ≤ 0.0850, float64 | ehals $(s "$a") (iteration $(field p1_ours_ehals reached_at_iter)) | sklearn cd $it_sk_target iterations $(s "$b") | $(ratio "$b" "$a") | ≤ 0.085 | $(field p1_sk_cd_target rel_err) | ≥ 8x |"
+  a=$(field p1_ours_hals seconds_to_target)
+  echo "| P1 time to rel_err ≤ 0.0850, float64, without extrapolation | hals $(s "$a") (iteration $(field p1_ours_hals reached_at_iter)) | sklearn cd $it_sk_target iterations $(s "$b") | $(ratio "$b" "$a") | ≤ 0.085 | $(field p1_sk_cd_target rel_err) | (context) |"
   a=$(field p2_ours_cd per_iter_ms); b=$(field p2_sk_cd per_iter_ms)
   echo "| P2 per iteration, sparse, cd | $(ours_ms p2_ours_cd) | sklearn cd $(ms "$b") | $(ratio "$b" "$a") | $(field p2_ours_cd rel_err) | $(field p2_sk_cd rel_err) | ≥ 7x |"
   a=$(field p2_ours_cd_default per_iter_ms); b=$(field p2_sk_cd_default per_iter_ms)

@@ -54,6 +54,7 @@ internal static class FitRunner
                 "cd" => NmfSolver.Cd,
                 "mu" => NmfSolver.Mu,
                 "hals" => NmfSolver.Hals,
+                "ehals" => NmfSolver.Ehals,
                 _ => throw new ArgumentException($"unknown solver {solver}"),
             },
             BetaLoss = loss switch

@@ -17,7 +17,7 @@ internal static class FitCommand
         var k = new Option<int>("-k", "--n-components") { Description = "Number of components k.", Required = true };
         var output = CommonOptions.Output("Output folder for W.csv, H.csv and model.json.");
         var loss = new Option<string>("--loss") { Description = "frobenius (default), kl, is, or a beta.", DefaultValueFactory = _ => "frobenius" };
-        var solver = new Option<string>("--solver") { Description = "cd (default, Frobenius only), mu (any loss), hals (accelerated HALS, Frobenius only: fastest to a given error), als, pg (Frobenius), brunet (KL) or lee (Frobenius).", DefaultValueFactory = _ => "cd" };
+        var solver = new Option<string>("--solver") { Description = "cd (default, Frobenius only), mu (any loss), hals (accelerated HALS, Frobenius only), ehals (hals with extrapolation, Frobenius only: fastest to a given error), als, pg (Frobenius), brunet (KL) or lee (Frobenius).", DefaultValueFactory = _ => "cd" };
         var init = new Option<string?>("--init") { Description = "random, nndsvd, nndsvda or nndsvdar (default: nndsvda if k <= min(n, m), else random)." };
         var w0 = new Option<string?>("--w0") { Description = "Starting W (n x k) file; needs --h0 (custom init)." };
         var h0 = new Option<string?>("--h0") { Description = "Starting H (k x m) file; needs --w0 (custom init)." };

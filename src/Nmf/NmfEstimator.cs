@@ -126,12 +126,12 @@ public sealed class NmfEstimator<T> where T : unmanaged, IFloatingPointIeee754<T
     }
 
     /// <summary>
-    /// For CSR X, cd and hals end every iteration with ½‖X − WH‖² of the final W and H from the Gram matrices
+    /// For CSR X, cd, hals and ehals end every iteration with ½‖X − WH‖² of the final W and H from the Gram matrices
     /// (‖X‖² − 2⟨H, WᵀX⟩ + ⟨WᵀW, HHᵀ⟩, the identity the sparse loss uses anyway), so the last one is the fit's error
     /// and X need not be read again. Dense X keeps the direct formula, which stays accurate for nearly exact fits.
     /// </summary>
     private static bool LastIterationHoldsError(IMatrix<T> x, NmfOptions options, List<NmfIteration> history, int nIter) =>
-        x is CsrMatrix<T> && options.BetaLoss == 2.0 && options.Solver is NmfSolver.Cd or NmfSolver.Hals
+        x is CsrMatrix<T> && options.BetaLoss == 2.0 && options.Solver is NmfSolver.Cd or NmfSolver.Hals or NmfSolver.Ehals
         && history.Count > 0 && history[^1].Iteration == nIter && !double.IsNaN(history[^1].Loss);
 
     /// <summary>

@@ -45,6 +45,13 @@ public enum NmfSolver
 
     /// <summary>Lee &amp; Seung (2001) Frobenius multiplicative updates in their original form, R NMF's "lee".</summary>
     Lee,
+
+    /// <summary>
+    /// Accelerated HALS with extrapolation (Ang &amp; Gillis 2019): <see cref="Hals"/>'s passes, each factor pushed
+    /// further along its last step before the other is updated, with restarts; Frobenius. Usually the fewest
+    /// iterations to a given error.
+    /// </summary>
+    Ehals,
 }
 
 /// <summary>

@@ -110,7 +110,7 @@ internal static class HalsIterations
     /// vectorised and multithreaded, with F bit-identical to the scalar loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double Passes<T>(
+    internal static double Passes<T>(
         T[] f, int rows, int fRow, int fComp, DenseMatrix<T> gram, T[] rhs, int rRow, int rComp, T l1, int[] order, int threads,
         int maxPasses, double epsilon)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -131,7 +131,7 @@ internal static class HalsIterations
 
     /// <summary>gram' = gram + l2·I (scikit-learn adds l2 to the diagonal only when it is non-zero).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Regularize<T>(DenseMatrix<T> gram, T l2, DenseMatrix<T> result)
+    internal static void Regularize<T>(DenseMatrix<T> gram, T l2, DenseMatrix<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         gram.Data.CopyTo(result.Data, 0);
@@ -145,7 +145,7 @@ internal static class HalsIterations
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void NextOrder(int[] order, CoordinateShuffler? shuffler)
+    internal static void NextOrder(int[] order, CoordinateShuffler? shuffler)
     {
         if (shuffler is null)
         {

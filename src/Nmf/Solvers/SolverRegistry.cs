@@ -10,6 +10,7 @@ internal static class SolverRegistry
         [NmfSolver.Cd] = new CoordinateDescent(),
         [NmfSolver.Mu] = new MultiplicativeUpdate(),
         [NmfSolver.Hals] = new AcceleratedHals(),
+        [NmfSolver.Ehals] = new ExtrapolatedHals(),
         [NmfSolver.Als] = new AlsSolver(),
         [NmfSolver.Pg] = new ProjectedGradientSolver(),
         [NmfSolver.Brunet] = new Brunet(),

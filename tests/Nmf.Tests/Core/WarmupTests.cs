@@ -14,6 +14,7 @@ public class WarmupTests
     [InlineData(NmfSolver.Cd, 2.0, true)]
     [InlineData(NmfSolver.Mu, 1.0, false)]
     [InlineData(NmfSolver.Hals, 2.0, true)]
+    [InlineData(NmfSolver.Ehals, 2.0, false)]
     public void FitAfterWarmupEqualsFitWithout(NmfSolver solver, double beta, bool sparse)
     {
         var x = NmfWarmup.Synthetic<double>(120, 90, sparse, seed: 7);
