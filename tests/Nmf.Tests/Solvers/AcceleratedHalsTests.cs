@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics;
 using Nmf.Init;
 using Nmf.Matrices;
@@ -10,23 +9,14 @@ namespace Nmf.Tests.Solvers;
 /// <summary>Accelerated HALS: its relation to cd, monotone loss, determinism, and that it gets further per iteration.</summary>
 public class AcceleratedHalsTests
 {
-    private static readonly Lazy<DenseMatrix<double>> Digits = new(() =>
-    {
-        var rows = File.ReadAllLines(Path.Combine(TestPaths.Shared, "data", "digits.csv"))
-            .Where(l => l.Length > 0)
-            .Select(l => l.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray())
-            .ToList();
-        return DenseMatrix<double>.FromRows(rows);
-    });
-
     [Fact]
     public void OneInnerPassIsExactlyCdOnSparseX()
     {
-        var x = CsrMatrix<double>.FromDense(Digits.Value.SliceRows(0, 300));
+        var x = CsrMatrix<double>.FromDense(SolverRuns.Digits.SliceRows(0, 300));
         var options = Options(k: 8, iters: 15);
         var (w0, h0) = NmfInitializer.Initialize<double>(x, 8, NmfInit.Nndsvda, 0);
-        var (wCd, hCd, _) = Solve(new CoordinateDescent(), x, options, w0, h0);
-        var (wHals, hHals, _) = Solve(new AcceleratedHals(alpha: 0), x, options, w0, h0);
+        var (wCd, hCd, _) = SolverRuns.Solve(new CoordinateDescent(), x, options, w0, h0);
+        var (wHals, hHals, _) = SolverRuns.Solve(new AcceleratedHals(alpha: 0), x, options, w0, h0);
         Assert.Equal(wCd.Data, wHals.Data);
         Assert.Equal(hCd.Data, hHals.Data);
     }
@@ -35,11 +25,11 @@ public class AcceleratedHalsTests
     public void OneInnerPassMatchesCdOnDenseXWithinRounding()
     {
         // Dense X takes the fused pass: W is updated exactly as cd does, WᵀX and WᵀW are summed per block group.
-        var x = Digits.Value;
+        var x = SolverRuns.Digits;
         var options = Options(k: 8, iters: 15);
         var (w0, h0) = NmfInitializer.Initialize<double>(x, 8, NmfInit.Nndsvda, 0);
-        var (wCd, hCd, _) = Solve(new CoordinateDescent(), x, options, w0, h0);
-        var (wHals, hHals, _) = Solve(new AcceleratedHals(alpha: 0), x, options, w0, h0);
+        var (wCd, hCd, _) = SolverRuns.Solve(new CoordinateDescent(), x, options, w0, h0);
+        var (wHals, hHals, _) = SolverRuns.Solve(new AcceleratedHals(alpha: 0), x, options, w0, h0);
         Assert.True(RelativeDifference(wCd, wHals) < 1e-10, $"W differs by {RelativeDifference(wCd, wHals)}");
         Assert.True(RelativeDifference(hCd, hHals) < 1e-10, $"H differs by {RelativeDifference(hCd, hHals)}");
     }
@@ -57,30 +47,30 @@ public class AcceleratedHalsTests
     }
 
     [Fact]
-    public void LossNeverIncreasesAndBeatsCdPerIterationDense() => LossChecks(Digits.Value, k: 10);
+    public void LossNeverIncreasesAndBeatsCdPerIterationDense() => LossChecks(SolverRuns.Digits, k: 10);
 
     [Fact]
     public void LossNeverIncreasesAndBeatsCdPerIterationSparse() =>
-        LossChecks(CsrMatrix<double>.FromDense(Digits.Value), k: 10);
+        LossChecks(CsrMatrix<double>.FromDense(SolverRuns.Digits), k: 10);
 
     [Fact]
     public void FloatFitIsCloseToDouble()
     {
-        var x = Digits.Value;
+        var x = SolverRuns.Digits;
         var options = Options(k: 6, iters: 20);
         var (w0, h0) = NmfInitializer.Initialize<double>(x, 6, NmfInit.Nndsvda, 0);
-        var (_, _, lossDouble) = Solve(new AcceleratedHals(), x, options, w0, h0);
-        var (_, _, lossFloat) = Solve(new AcceleratedHals(), x.Convert<float>(), options, w0.Convert<float>(), h0.Convert<float>());
+        var (_, _, lossDouble) = SolverRuns.Solve(new AcceleratedHals(), x, options, w0, h0);
+        var (_, _, lossFloat) = SolverRuns.Solve(new AcceleratedHals(), x.Convert<float>(), options, w0.Convert<float>(), h0.Convert<float>());
         Assert.InRange(lossFloat[^1] / lossDouble[^1], 1 - 1e-3, 1 + 1e-3);
     }
 
     [Fact]
     public void ThreadCountDoesNotChangeTheResult()
     {
-        var x = Digits.Value;
+        var x = SolverRuns.Digits;
         var (w0, h0) = NmfInitializer.Initialize<double>(x, 12, NmfInit.Nndsvda, 0);
-        var (w1, h1, _) = Solve(new AcceleratedHals(), x, Options(12, 10) with { Threads = 1 }, w0, h0);
-        var (w2, h2, _) = Solve(new AcceleratedHals(), x, Options(12, 10) with { Threads = 2 }, w0, h0);
+        var (w1, h1, _) = SolverRuns.Solve(new AcceleratedHals(), x, Options(12, 10) with { Threads = 1 }, w0, h0);
+        var (w2, h2, _) = SolverRuns.Solve(new AcceleratedHals(), x, Options(12, 10) with { Threads = 2 }, w0, h0);
         Assert.Equal(w1.Data, w2.Data);
         Assert.Equal(h1.Data, h2.Data);
     }
@@ -88,7 +78,7 @@ public class AcceleratedHalsTests
     [Fact]
     public void EstimatorRunsHalsByName()
     {
-        var x = Digits.Value.SliceRows(0, 200);
+        var x = SolverRuns.Digits.SliceRows(0, 200);
         var model = new NmfEstimator<double>(new NmfOptions { NComponents = 5, Solver = NmfSolver.Hals, RandomState = 1, MaxIter = 50 }).Fit(x, cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(model.NIter is > 0 and <= 50);
         Assert.All(model.Components.Data, v => Assert.True(v >= 0));
@@ -108,8 +98,8 @@ public class AcceleratedHalsTests
     {
         var options = Options(k, iters: 25);
         var (w0, h0) = NmfInitializer.Initialize(x, k, NmfInit.Random, 3);
-        var (_, _, hals) = Solve(new AcceleratedHals(), x, options, w0, h0);
-        var (_, _, cd) = Solve(new CoordinateDescent(), x, options, w0, h0);
+        var (_, _, hals) = SolverRuns.Solve(new AcceleratedHals(), x, options, w0, h0);
+        var (_, _, cd) = SolverRuns.Solve(new CoordinateDescent(), x, options, w0, h0);
         for (int i = 1; i < hals.Count; i++)
         {
             Assert.True(hals[i] <= hals[i - 1] * (1 + 1e-12), $"loss rose at iteration {i + 1}: {hals[i - 1]} -> {hals[i]}");
@@ -120,16 +110,4 @@ public class AcceleratedHalsTests
     }
 
     private static NmfOptions Options(int k, int iters) => new() { NComponents = k, MaxIter = iters, Tol = 0, Init = NmfInit.Custom };
-
-    private static (DenseMatrix<T> W, DenseMatrix<T> H, List<double> Loss) Solve<T>(
-        INmfSolver solver, IMatrix<T> x, NmfOptions options, DenseMatrix<T> w0, DenseMatrix<T> h0)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var history = new List<NmfIteration>();
-        var context = new SolverContext<T>(x, options, Regularization.Scaled(options, x.Rows, x.Cols), true, 0, history, null, default);
-        var w = w0.Clone();
-        var h = h0.Clone();
-        solver.Solve(context, w, h);
-        return (w, h, history.Select(r => r.Loss).ToList());
-    }
 }

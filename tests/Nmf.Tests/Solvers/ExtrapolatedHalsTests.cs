@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics;
 using Nmf.Init;
 using Nmf.Losses;
@@ -11,15 +10,6 @@ namespace Nmf.Tests.Solvers;
 /// <summary>Extrapolated A-HALS: its history is that of its non-negative iterates, it gets further than hals, and it is deterministic.</summary>
 public class ExtrapolatedHalsTests
 {
-    private static readonly Lazy<DenseMatrix<double>> Digits = new(() =>
-    {
-        var rows = File.ReadAllLines(Path.Combine(TestPaths.Shared, "data", "digits.csv"))
-            .Where(l => l.Length > 0)
-            .Select(l => l.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray())
-            .ToList();
-        return DenseMatrix<double>.FromRows(rows);
-    });
-
     /// <summary>
     /// Dense and CSR X: the returned factors are non-negative, the last loss of the history is ½‖X − WH‖² of exactly
     /// those factors (not of the extrapolated ones), and after the same number of iterations the error is below hals's.
@@ -29,11 +19,11 @@ public class ExtrapolatedHalsTests
     [InlineData(true)]
     public void ReturnsItsIteratesAndGetsFurtherThanHals(bool sparse)
     {
-        IMatrix<double> x = sparse ? CsrMatrix<double>.FromDense(Digits.Value) : Digits.Value;
+        IMatrix<double> x = sparse ? CsrMatrix<double>.FromDense(SolverRuns.Digits) : SolverRuns.Digits;
         var options = new NmfOptions { NComponents = 10, MaxIter = 40, Tol = 0, Init = NmfInit.Custom };
         var (w0, h0) = NmfInitializer.Initialize(x, 10, NmfInit.Random, 3);
-        var (w, h, loss) = Solve(new ExtrapolatedHals(), x, options, w0, h0);
-        var (_, _, hals) = Solve(new AcceleratedHals(), x, options, w0, h0);
+        var (w, h, loss) = SolverRuns.Solve(new ExtrapolatedHals(), x, options, w0, h0);
+        var (_, _, hals) = SolverRuns.Solve(new AcceleratedHals(), x, options, w0, h0);
 
         Assert.All(w.Data, v => Assert.True(v >= 0));
         Assert.All(h.Data, v => Assert.True(v >= 0));
@@ -54,7 +44,7 @@ public class ExtrapolatedHalsTests
     [Fact]
     public void EstimatorRunsItByNameAndTransforms()
     {
-        var x = Digits.Value.SliceRows(0, 200);
+        var x = SolverRuns.Digits.SliceRows(0, 200);
         var model = new NmfEstimator<double>(new NmfOptions { NComponents = 5, Solver = NmfSolver.Ehals, RandomState = 1, MaxIter = 50 })
             .Fit(x, cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(model.NIter is > 0 and <= 50);
@@ -66,24 +56,13 @@ public class ExtrapolatedHalsTests
 
     private static void Deterministic<T>() where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var x = Digits.Value.Convert<T>();
+        var x = SolverRuns.Digits.Convert<T>();
         var (w0, h0) = NmfInitializer.Initialize<T>(x, 12, NmfInit.Nndsvda, 0);
         var options = new NmfOptions { NComponents = 12, MaxIter = 12, Tol = 0, Init = NmfInit.Custom };
-        var (w1, h1, _) = Solve(new ExtrapolatedHals(), x, options with { Threads = 1 }, w0, h0);
-        var (w2, h2, _) = Solve(new ExtrapolatedHals(), x, options with { Threads = 2 }, w0, h0);
+        var (w1, h1, _) = SolverRuns.Solve(new ExtrapolatedHals(), x, options with { Threads = 1 }, w0, h0);
+        var (w2, h2, _) = SolverRuns.Solve(new ExtrapolatedHals(), x, options with { Threads = 2 }, w0, h0);
         Assert.Equal(w1.Data, w2.Data);
         Assert.Equal(h1.Data, h2.Data);
     }
 
-    private static (DenseMatrix<T> W, DenseMatrix<T> H, List<double> Loss) Solve<T>(
-        INmfSolver solver, IMatrix<T> x, NmfOptions options, DenseMatrix<T> w0, DenseMatrix<T> h0)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var history = new List<NmfIteration>();
-        var context = new SolverContext<T>(x, options, Regularization.Scaled(options, x.Rows, x.Cols), true, 0, history, null, default);
-        var w = w0.Clone();
-        var h = h0.Clone();
-        solver.Solve(context, w, h);
-        return (w, h, history.Select(r => r.Loss).ToList());
-    }
 }
