@@ -82,6 +82,8 @@ run p3_ours_kl "$ours fit $P1 -k 32 --iters $it_kl --solver mu --loss kullback-l
 # --- kernels ---
 kernels=$("$ours" time 0 10 "$P1" "$P2" 2>&1)
 commands+=("$ours time 0 10 $P1 $P2")
+peak=$("$ours" peak 2>&1)
+commands+=("$ours peak")
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2fx", a / b }'; }
@@ -141,6 +143,13 @@ section=$(mktemp)
   echo
   echo '```'
   echo "$kernels"
+  echo '```'
+  echo
+  echo "The machine's multiply-add peak, the ceiling of the dense kernels (\`Nmf.Bench peak\`: twelve independent chains of"
+  echo "fused multiply-adds per thread):"
+  echo
+  echo '```'
+  echo "$peak"
   echo '```'
   echo
   echo "Raw output lines:"

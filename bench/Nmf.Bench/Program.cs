@@ -16,6 +16,13 @@ if (args.Length > 1 && args[0] == "fixed")
     return;
 }
 
+// "peak [seconds]": the multiply-add peak of one thread and of every core (the ceiling of the dense kernels).
+if (args.Length > 0 && args[0] == "peak")
+{
+    PeakTimer.Run(args[1..]);
+    return;
+}
+
 // "fit MATRIX [options]": one timed fit, printed like the peer scripts (see FitRunner).
 if (args.Length > 1 && args[0] == "fit")
 {
