@@ -22,7 +22,7 @@ namespace Nmf;
 public static class NmfWarmup
 {
     /// <summary>Longest time the warm-up keeps the kernels busy after compiling them.</summary>
-    private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(0.5);
+    internal static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(0.5);
 
     /// <summary>
     /// Starts the warm-up on a pool thread: <see cref="Fit{T}"/>, then, if <paramref name="read"/> can be cancelled,

@@ -54,12 +54,20 @@ public class WarmupTests
     {
         var options = new NmfOptions { NComponents = 5, Solver = NmfSolver.Cd, Init = NmfInit.Custom, MaxIter = 50 };
         using var read = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var task = NmfWarmup.Start<float>(options, sparse: true, read.Token);
+        var stoppedAt = task.ContinueWith(_ => clock.Elapsed, TaskScheduler.Default);
         await Task.Delay(50, Token);
-        Assert.False(task.IsCompleted);
+        var cancelledAt = clock.Elapsed;
         await read.CancelAsync();
         await task.WaitAsync(Token);
         Assert.True(task.IsCompletedSuccessfully);
+
+        // Before the read was done it may stop only once its settle time is up (a loaded machine can hold this test's
+        // thread past it); after, it stops at once.
+        var stopped = await stoppedAt.WaitAsync(Token);
+        Assert.True(stopped >= cancelledAt || stopped >= NmfWarmup.SettleTime, $"stopped at {stopped.TotalMilliseconds:F0} ms, before the read was done at {cancelledAt.TotalMilliseconds:F0} ms");
+        Assert.True(stopped - cancelledAt < TimeSpan.FromSeconds(5), $"still busy {(stopped - cancelledAt).TotalMilliseconds:F0} ms after the read was done");
     }
 
     [Fact]
