@@ -336,13 +336,22 @@ internal sealed class MultiplicativeUpdate : INmfSolver
         /// </summary>
         private void ApplyKullbackLeiblerH()
         {
+            // Column sums of W, each summed over the rows in order (a vector of columns at a time).
             _wSum.AsSpan().Clear();
+            var sums = _wSum.AsSpan();
+            int lanes = Vector<T>.Count;
             for (int i = 0; i < _w.Rows; i++)
             {
                 var wi = _w.Row(i);
-                for (int c = 0; c < wi.Length; c++)
+                int c = 0;
+                for (; c + lanes <= wi.Length; c += lanes)
                 {
-                    _wSum[c] += wi[c];
+                    (new Vector<T>(sums[c..]) + new Vector<T>(wi[c..])).CopyTo(sums[c..]);
+                }
+
+                for (; c < wi.Length; c++)
+                {
+                    sums[c] += wi[c];
                 }
             }
 
