@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Nmf.Decomposition;
 using Nmf.Matrices;
 
@@ -124,14 +126,38 @@ public static class NmfInitializer
 
         if (n <= 128)
         {
+            // Eight running sums r[j] += a[i + j]: as vectors of lanes when a vector holds four or eight (the same
+            // additions in the same order per lane).
             Span<T> r = stackalloc T[8];
-            a[..8].CopyTo(r);
-            int i = 8;
-            for (; i < n - (n % 8); i += 8)
+            int i = 8, lanes = Vector256<T>.Count;
+            if (Vector256.IsHardwareAccelerated && (lanes == 4 || lanes == 8))
             {
-                for (int j = 0; j < 8; j++)
+                ref T a0 = ref MemoryMarshal.GetReference(a);
+                Vector256<T> r0 = Vector256.LoadUnsafe(ref a0), r1 = lanes == 4 ? Vector256.LoadUnsafe(ref a0, 4) : default;
+                for (; i < n - (n % 8); i += 8)
                 {
-                    r[j] += a[i + j];
+                    r0 += Vector256.LoadUnsafe(ref a0, (nuint)i);
+                    if (lanes == 4)
+                    {
+                        r1 += Vector256.LoadUnsafe(ref a0, (nuint)i + 4);
+                    }
+                }
+
+                r0.CopyTo(r);
+                if (lanes == 4)
+                {
+                    r1.CopyTo(r[4..]);
+                }
+            }
+            else
+            {
+                a[..8].CopyTo(r);
+                for (; i < n - (n % 8); i += 8)
+                {
+                    for (int j = 0; j < 8; j++)
+                    {
+                        r[j] += a[i + j];
+                    }
                 }
             }
 

@@ -53,7 +53,7 @@ public sealed class NumpyRandomState
         new(seed ?? Random.Shared.Next(int.MaxValue));
 
     /// <summary>The next 32 random bits (MT19937's tempered output).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint NextUInt32()
     {
         if (_pos >= StateLength)
@@ -65,7 +65,7 @@ public sealed class NumpyRandomState
     }
 
     /// <summary>A uniform double in [0, 1) with 53 random bits (<c>random_sample</c>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double RandomSample()
     {
         // 27 high bits of one word and 26 of the next make a 53-bit mantissa, as NumPy's legacy_double.
