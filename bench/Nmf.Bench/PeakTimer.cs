@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Nmf.Kernels;
 
 namespace Nmf.Bench;
 
@@ -64,53 +65,26 @@ internal static class PeakTimer
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T Chains<T>(long steps)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        return Vector512.IsHardwareAccelerated ? Chains512<T>(steps) : Chains256<T>(steps);
-    }
+        => Vector512.IsHardwareAccelerated ? Chains<T, Vector512<T>, Simd512<T>>(steps) : Chains<T, Vector256<T>, Simd256<T>>(steps);
 
+    /// <summary>Twelve independent chains a = a·m + c, each step one fused multiply-add per chain.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static T Chains512<T>(long steps)
+    private static T Chains<T, TV, TS>(long steps)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TV : struct
+        where TS : ISimd<T, TV>
     {
-        var m = Vector512.Create(T.CreateChecked(0.9999999));
-        var c = Vector512.Create(T.CreateChecked(1e-7));
-        Vector512<T> a0 = Vector512<T>.One, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+        var m = TS.Broadcast(T.CreateChecked(0.9999999));
+        var c = TS.Broadcast(T.CreateChecked(1e-7));
+        TV a0 = TS.Broadcast(T.One), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
         for (long i = 0; i < steps; i++)
         {
-            a0 = Fma(a0, m, c); a1 = Fma(a1, m, c); a2 = Fma(a2, m, c); a3 = Fma(a3, m, c);
-            a4 = Fma(a4, m, c); a5 = Fma(a5, m, c); a6 = Fma(a6, m, c); a7 = Fma(a7, m, c);
-            a8 = Fma(a8, m, c); a9 = Fma(a9, m, c); a10 = Fma(a10, m, c); a11 = Fma(a11, m, c);
+            a0 = TS.MulAdd(a0, m, c); a1 = TS.MulAdd(a1, m, c); a2 = TS.MulAdd(a2, m, c); a3 = TS.MulAdd(a3, m, c);
+            a4 = TS.MulAdd(a4, m, c); a5 = TS.MulAdd(a5, m, c); a6 = TS.MulAdd(a6, m, c); a7 = TS.MulAdd(a7, m, c);
+            a8 = TS.MulAdd(a8, m, c); a9 = TS.MulAdd(a9, m, c); a10 = TS.MulAdd(a10, m, c); a11 = TS.MulAdd(a11, m, c);
         }
 
-        return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+        var s0 = TS.Add(TS.Add(TS.Add(a0, a1), TS.Add(a2, a3)), TS.Add(TS.Add(a4, a5), TS.Add(a6, a7)));
+        return TS.Sum(TS.Add(s0, TS.Add(TS.Add(a8, a9), TS.Add(a10, a11))));
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static T Chains256<T>(long steps)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var m = Vector256.Create(T.CreateChecked(0.9999999));
-        var c = Vector256.Create(T.CreateChecked(1e-7));
-        Vector256<T> a0 = Vector256<T>.One, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-        for (long i = 0; i < steps; i++)
-        {
-            a0 = Fma(a0, m, c); a1 = Fma(a1, m, c); a2 = Fma(a2, m, c); a3 = Fma(a3, m, c);
-            a4 = Fma(a4, m, c); a5 = Fma(a5, m, c); a6 = Fma(a6, m, c); a7 = Fma(a7, m, c);
-            a8 = Fma(a8, m, c); a9 = Fma(a9, m, c); a10 = Fma(a10, m, c); a11 = Fma(a11, m, c);
-        }
-
-        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
-    }
-
-    /// <summary>a · b + c in one fused instruction (the kernels' multiply-add).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Fma<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        => Nmf.Kernels.Simd512<T>.MulAdd(a, b, c);
-
-    /// <summary>a · b + c in one fused instruction (the kernels' multiply-add).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Fma<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        => Nmf.Kernels.Simd256<T>.MulAdd(a, b, c);
 }

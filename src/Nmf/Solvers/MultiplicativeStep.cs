@@ -5,9 +5,10 @@ using Nmf.Kernels;
 namespace Nmf.Solvers;
 
 /// <summary>
-/// The element-wise step of the multiplicative updates with exponent γ = 1 (β in [1, 2]): F ← F ⊙ (N ⊘ D') with
-/// D' = D (+ l1) (+ l2·F) and a zero of D' replaced by 2⁻²³, in scikit-learn's order of operations. Vectors and both
-/// cores give the same values as the scalar loop: each lane rounds the same additions, products and quotient.
+/// The element-wise step of the multiplicative updates: F ← F ⊙ (N ⊘ D')^γ with D' = D (+ l1) (+ l2·F) and a zero of
+/// D' replaced by 2⁻²³, in scikit-learn's order of operations, split over the cores. With γ = 1 (β in [1, 2]) a vector
+/// of entries at a time, which gives the same values as the scalar loop: each lane rounds the same additions, products
+/// and quotient.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 internal sealed class MultiplicativeStep<T> : IPartitionedWork
@@ -20,13 +21,13 @@ internal sealed class MultiplicativeStep<T> : IPartitionedWork
     private static MultiplicativeStep<T>? _cached;
 
     private T[]? _factor, _numerator, _denominator;
-    private T _l1, _l2;
+    private T _l1, _l2, _gamma;
     private bool _hasL1, _hasL2;
     private int _length, _parts;
 
     /// <summary>Updates <paramref name="factor"/> in place from its numerator and denominator (same length).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(T[] factor, T[] numerator, T[] denominator, T l1, bool hasL1, T l2, bool hasL2, int threads)
+    public static void Run(T[] factor, T[] numerator, T[] denominator, T l1, bool hasL1, T l2, bool hasL2, T gamma, int threads)
     {
         var job = _cached ??= new MultiplicativeStep<T>();
         job._factor = factor;
@@ -36,6 +37,7 @@ internal sealed class MultiplicativeStep<T> : IPartitionedWork
         job._hasL1 = hasL1;
         job._l2 = l2;
         job._hasL2 = hasL2;
+        job._gamma = gamma;
         job._length = factor.Length;
         job._parts = Math.Max(1, (factor.Length + PartElements - 1) / PartElements);
         try
@@ -60,7 +62,7 @@ internal sealed class MultiplicativeStep<T> : IPartitionedWork
         var l2 = new Vector<T>(_l2);
         var floor = new Vector<T>(eps);
         int p = 0;
-        for (; p + Vector<T>.Count <= f.Length; p += Vector<T>.Count)
+        for (; _gamma == T.One && p + Vector<T>.Count <= f.Length; p += Vector<T>.Count)
         {
             var fv = new Vector<T>(f[p..]);
             var den = new Vector<T>(d[p..]);
@@ -96,7 +98,8 @@ internal sealed class MultiplicativeStep<T> : IPartitionedWork
                 den = eps;
             }
 
-            f[p] *= n[p] / den;
+            T delta = n[p] / den;
+            f[p] *= _gamma == T.One ? delta : NumericGuards<T>.Power(delta, _gamma);
         }
     }
 }

@@ -530,42 +530,8 @@ internal sealed class MultiplicativeUpdate : INmfSolver
         /// F ← F ⊙ (N ⊘ D')^γ with D' = D (+ l1) (+ l2·F), zeros of D' replaced by 2^-23, element by element in
         /// scikit-learn's order of operations.
         /// </summary>
-        private void Apply(T[] factor, T[] numerator, T[] denominator, T l1, bool hasL1, T l2, bool hasL2)
-        {
-            bool hasGamma = _gamma != T.One;
-            if (!hasGamma)
-            {
-                MultiplicativeStep<T>.Run(factor, numerator, denominator, l1, hasL1, l2, hasL2, _threads);
-                return;
-            }
-
-            for (int p = 0; p < factor.Length; p++)
-            {
-                T den = denominator[p];
-                if (hasL1)
-                {
-                    den += l1;
-                }
-
-                if (hasL2)
-                {
-                    den += l2 * factor[p];
-                }
-
-                if (den == T.Zero)
-                {
-                    den = NumericGuards<T>.Epsilon;
-                }
-
-                T delta = numerator[p] / den;
-                if (hasGamma)
-                {
-                    delta = NumericGuards<T>.Power(delta, _gamma);
-                }
-
-                factor[p] *= delta;
-            }
-        }
+        private void Apply(T[] factor, T[] numerator, T[] denominator, T l1, bool hasL1, T l2, bool hasL2) =>
+            MultiplicativeStep<T>.Run(factor, numerator, denominator, l1, hasL1, l2, hasL2, _gamma, _threads);
 
         private static void Clip(Span<T> factor)
         {

@@ -14,13 +14,22 @@ public class MultiplicativeStepTests
     [InlineData(100_003, true, true)]
     public void EqualsTheScalarRule(int length, bool hasL1, bool hasL2)
     {
-        Check<double>(length, hasL1, hasL2);
-        Check<float>(length, hasL1, hasL2);
+        Check<double>(length, hasL1, hasL2, 1.0);
+        Check<float>(length, hasL1, hasL2, 1.0);
     }
 
-    private static void Check<T>(int length, bool hasL1, bool hasL2)
+    /// <summary>β outside [1, 2]: the step raised to γ (here 1/(2 − β) for β = 0.5), entry by entry.</summary>
+    [Fact]
+    public void RaisesTheStepToGamma()
+    {
+        Check<double>(70_001, true, true, 1.0 / 1.5);
+        Check<float>(1001, false, false, 1.0 / 1.5);
+    }
+
+    private static void Check<T>(int length, bool hasL1, bool hasL2, double gammaValue)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        T gamma = T.CreateChecked(gammaValue);
         var rng = new Random(length);
         T[] Draw() => Enumerable.Range(0, length).Select(_ => T.CreateChecked(rng.NextDouble())).ToArray();
         var factor = Draw();
@@ -39,13 +48,14 @@ public class MultiplicativeStepTests
             den = hasL1 ? den + l1 : den;
             den = hasL2 ? den + (l2 * expected[p]) : den;
             den = den == T.Zero ? NumericGuards<T>.Epsilon : den;
-            expected[p] *= numerator[p] / den;
+            T delta = numerator[p] / den;
+            expected[p] *= gamma == T.One ? delta : NumericGuards<T>.Power(delta, gamma);
         }
 
         foreach (int threads in new[] { 1, 2 })
         {
             var actual = (T[])factor.Clone();
-            MultiplicativeStep<T>.Run(actual, numerator, denominator, l1, hasL1, l2, hasL2, threads);
+            MultiplicativeStep<T>.Run(actual, numerator, denominator, l1, hasL1, l2, hasL2, gamma, threads);
             Assert.Equal(expected, actual);
         }
     }
