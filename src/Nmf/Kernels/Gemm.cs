@@ -149,7 +149,7 @@ internal static unsafe class Gemm<T> where T : unmanaged, IFloatingPointIeee754<
 
             // Row-major B read in place puts a panel's rows ldb apart; with ldb a multiple of 1 KB (P1's 256 columns:
             // 2 KB) they all fall in a few sets of the L1 cache and miss it on every reuse. When several row panels of
-            // A reuse a panel of B, it is packed contiguously first (Wᵀ·X on P1, one thread: 23 → 39 GFLOPS).
+            // A reuse a panel of B, it is packed contiguously first (Wᵀ·X on P1, one thread: 23 → 30 GFLOPS).
             bool packRowMajor = !_bTransposed && m1 - m0 > MR;
             fixed (T* bp = packed, tp = tile)
             {

@@ -73,13 +73,11 @@ internal sealed class ExtrapolatedHals : INmfSolver
         var reg = context.Regularization;
         T l1W = T.CreateChecked(reg.L1W), l2W = T.CreateChecked(reg.L2W);
         T l1H = T.CreateChecked(reg.L1H), l2H = T.CreateChecked(reg.L2H);
-        bool fused = x is DenseMatrix<T> && FusedRowPasses<T>.IsAvailable;
-        bool fusedSparse = x is CsrMatrix<T> && FusedRowPasses<T>.IsAvailable;
 
         // w and h hold the extrapolated factors Ŵ, Ĥ during the loop; wPrev and hPrev the last iterates W_k, H_k.
         var wPrev = w.Clone();
         var hPrev = h.Clone();
-        var xht = new DenseMatrix<T>(fused || fusedSparse ? 0 : n, k);
+        var xht = new DenseMatrix<T>(HalsIterations.FormsXhtInPass(x) ? 0 : n, k);
         var wtx = new DenseMatrix<T>(k, m);       // W_kᵀX
         var wtxPrev = new DenseMatrix<T>(k, m);   // W_{k−1}ᵀX, then ŴᵀX
         var wtw = new DenseMatrix<T>(k, k);       // W_kᵀW_k
@@ -97,29 +95,20 @@ internal sealed class ExtrapolatedHals : INmfSolver
             // W_k from Ŵ_{k−1} against Ĥ_{k−1}; WᵀX and WᵀW of W_k.
             HalsIterations.Regularize(hht, l2W, gram);
             HalsIterations.NextOrder(order, null);
-            double violation = fused
-                ? double.CreateChecked(FusedRowPasses<T>.Run((DenseMatrix<T>)x, h, w, gram, l1W, order, passesW, Epsilon, wtx, wtw, threads))
-                : fusedSparse
-                ? double.CreateChecked(FusedRowPasses<T>.Run((CsrMatrix<T>)x, h, w, gram, l1W, order, passesW, Epsilon, threads))
-                : HalsWithProducts(x, h, w, xht, gram, l1W, order, threads, passesW);
-            if (!fused)
-            {
-                Products.GramCols(w, wtw, threads);
-                Products.WtX(w, x, wtx, threads);
-            }
+            double violation = HalsIterations.UpdateW(x, h, w, gram, l1W, order, passesW, Epsilon, xht, formXht: true, wtx, wtw, threads);
 
             // Ŵ_k = W_k + β (W_k − W_{k−1}) in w, W_k kept in wPrev; ŴᵀX from the two products with X, ŴᵀŴ directly.
             T b = T.CreateChecked(beta);
-            Extrapolate(w.Data, wPrev.Data, b);
             if (havePrevWtx)
             {
+                Extrapolate(w.Data, wPrev.Data, b);
                 Combine(wtx.Data, wtxPrev.Data, b);
                 Products.GramCols(w, whatTwhat, threads);
             }
             else
             {
                 // First iteration: W_0 is the start, whose WᵀX was never formed; no extrapolation of W yet.
-                wPrev.Data.CopyTo(w.Data, 0);
+                w.Data.CopyTo(wPrev.Data, 0);
                 wtx.Data.CopyTo(wtxPrev.Data, 0);
                 wtw.Data.CopyTo(whatTwhat.Data, 0);
             }
@@ -135,7 +124,7 @@ internal sealed class ExtrapolatedHals : INmfSolver
             Extrapolate(h.Data, hPrev.Data, b);
             if (loss > previousLoss)
             {
-                // Restart: continue from the iterates themselves, with a smaller step.
+                // Restart: continue from the iterates themselves (HHᵀ is H_k's already), with a smaller step.
                 wPrev.Data.CopyTo(w.Data, 0);
                 hPrev.Data.CopyTo(h.Data, 0);
                 betaCap = beta;
@@ -143,6 +132,7 @@ internal sealed class ExtrapolatedHals : INmfSolver
             }
             else
             {
+                Products.GramRows(h, hht, threads);
                 beta = Math.Min(betaCap, Growth * beta);
                 betaCap = Math.Min(1.0, CapGrowth * betaCap);
             }
@@ -150,7 +140,6 @@ internal sealed class ExtrapolatedHals : INmfSolver
             previousLoss = loss;
             (wtx, wtxPrev) = (wtxPrev, wtx); // W_kᵀX for the next iteration's ŴᵀX; the other buffer is rewritten
             havePrevWtx = true;
-            Products.GramRows(h, hht, threads);
             context.EndIteration(iteration, loss);
             if (iteration == 1)
             {
@@ -167,15 +156,6 @@ internal sealed class ExtrapolatedHals : INmfSolver
         wPrev.Data.CopyTo(w.Data, 0);
         hPrev.Data.CopyTo(h.Data, 0);
         return Math.Min(iteration, context.MaxIter);
-    }
-
-    /// <summary>XHᵀ, then the passes over W (the path without the fused kernels).</summary>
-    private static double HalsWithProducts<T>(
-        IMatrix<T> x, DenseMatrix<T> h, DenseMatrix<T> w, DenseMatrix<T> xht, DenseMatrix<T> gram, T l1, int[] order, int threads, int passes)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        Products.XHt(x, h, xht, threads);
-        return HalsIterations.Passes(w.Data, w.Rows, w.Cols, 1, gram, xht.Data, w.Cols, 1, l1, order, threads, passes, Epsilon);
     }
 
     /// <summary>current ← current + β (current − previous), previous ← the old current.</summary>

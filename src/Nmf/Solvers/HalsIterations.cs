@@ -31,14 +31,9 @@ internal static class HalsIterations
         var reg = context.Regularization;
         var hht = new DenseMatrix<T>(k, k);
 
-        // Dense X: the W update reads X once per iteration, fused with WᵀX and WᵀW (same W; WᵀX and WᵀW summed
-        // per block group, so they differ from the separate products only by rounding).
-        bool fused = x is DenseMatrix<T> && context.UpdateH && FusedRowPasses<T>.IsAvailable;
-
-        // CSR X: X·Hᵀ is formed block by block into a buffer the W passes read at once (FusedRowPasses); WᵀW and WᵀX
-        // remain separate products.
-        bool fusedSparse = x is CsrMatrix<T> && context.UpdateH && FusedRowPasses<T>.IsAvailable;
-        var xht = new DenseMatrix<T>(fused || fusedSparse ? 0 : n, k);
+        // With H updated, dense X is read once per iteration for the W passes, WᵀX and WᵀW (summed per block group, so
+        // they differ from the separate products only by rounding), and CSR X forms X·Hᵀ block by block (UpdateW).
+        var xht = new DenseMatrix<T>(context.UpdateH && FormsXhtInPass(x) ? 0 : n, k);
         var wtw = new DenseMatrix<T>(k, k);
         var wtx = new DenseMatrix<T>(k, m);
         var gram = new DenseMatrix<T>(k, k);
@@ -51,30 +46,17 @@ internal static class HalsIterations
         int iteration;
         for (iteration = 1; iteration <= context.MaxIter; iteration++)
         {
-            // W: XHᵀ and HHᵀ (the latter carried over from the previous iteration's H; constant in transform).
-            if ((context.UpdateH || iteration == 1) && !fused && !fusedSparse)
-            {
-                Products.XHt(x, h, xht, threads);
-            }
-
-            double violation = 0.0;
+            // W against XHᵀ and HHᵀ (the latter carried over from the previous iteration's H; both constant in
+            // transform, where XHᵀ is formed once), then WᵀX and WᵀW of the new W when H is updated.
             Regularize(hht, l2W, gram);
             NextOrder(order, shuffler);
-            violation += fused
-                ? double.CreateChecked(FusedRowPasses<T>.Run((DenseMatrix<T>)x, h, w, gram, l1W, order, passesW, epsilon, wtx, wtw, threads))
-                : fusedSparse
-                ? double.CreateChecked(FusedRowPasses<T>.Run((CsrMatrix<T>)x, h, w, gram, l1W, order, passesW, epsilon, threads))
-                : Passes(w.Data, n, k, 1, gram, xht.Data, k, 1, l1W, order, threads, passesW, epsilon);
+            double violation = UpdateW(
+                x, h, w, gram, l1W, order, passesW, epsilon, xht, formXht: context.UpdateH || iteration == 1,
+                context.UpdateH ? wtx : null, wtw, threads);
 
             double loss = double.NaN;
             if (context.UpdateH)
             {
-                if (!fused)
-                {
-                    Products.GramCols(w, wtw, threads);
-                    Products.WtX(w, x, wtx, threads);
-                }
-
                 Regularize(wtw, l2H, gram);
                 NextOrder(order, shuffler);
 
@@ -101,6 +83,54 @@ internal static class HalsIterations
 
         return Math.Min(iteration, context.MaxIter);
     }
+
+    /// <summary>
+    /// The W half: up to <paramref name="passes"/> passes over W against X·Hᵀ and <paramref name="gram"/>, returning the
+    /// violation of the first; with <paramref name="wtx"/>, also WᵀX and WᵀW of the new W. Dense X then takes one fused
+    /// pass (<see cref="FusedRowPasses{T}"/>: X read once for all three), CSR X forms X·Hᵀ block by block into the
+    /// passes; otherwise X·Hᵀ goes through <paramref name="xht"/> (formed only when <paramref name="formXht"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double UpdateW<T>(
+        IMatrix<T> x, DenseMatrix<T> h, DenseMatrix<T> w, DenseMatrix<T> gram, T l1, int[] order, int passes, double epsilon,
+        DenseMatrix<T> xht, bool formXht, DenseMatrix<T>? wtx, DenseMatrix<T> wtw, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (wtx is not null && x is DenseMatrix<T> dense && FusedRowPasses<T>.IsAvailable)
+        {
+            return double.CreateChecked(FusedRowPasses<T>.Run(dense, h, w, gram, l1, order, passes, epsilon, wtx, wtw, threads));
+        }
+
+        double violation;
+        if (wtx is not null && x is CsrMatrix<T> csr && FusedRowPasses<T>.IsAvailable)
+        {
+            violation = double.CreateChecked(FusedRowPasses<T>.Run(csr, h, w, gram, l1, order, passes, epsilon, threads));
+        }
+        else
+        {
+            if (formXht)
+            {
+                Products.XHt(x, h, xht, threads);
+            }
+
+            violation = Passes(w.Data, w.Rows, w.Cols, 1, gram, xht.Data, w.Cols, 1, l1, order, threads, passes, epsilon);
+        }
+
+        if (wtx is not null)
+        {
+            Products.GramCols(w, wtw, threads);
+            Products.WtX(w, x, wtx, threads);
+        }
+
+        return violation;
+    }
+
+    /// <summary>
+    /// Whether <see cref="UpdateW"/> with the products of W forms X·Hᵀ inside its pass (no n x k buffer needed).
+    /// </summary>
+    internal static bool FormsXhtInPass<T>(IMatrix<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => (x is DenseMatrix<T> or CsrMatrix<T>) && FusedRowPasses<T>.IsAvailable;
 
     /// <summary>
     /// Up to <paramref name="maxPasses"/> passes of coordinate descent over factor F (rows x k, element (i, r) at

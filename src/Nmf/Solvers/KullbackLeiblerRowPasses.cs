@@ -149,7 +149,7 @@ internal sealed unsafe class KullbackLeiblerRowPasses<T> : IPartitionedWork
                 // W: (X ⊘ WH) Hᵀ for the block's rows with the old W, then the update of those rows.
                 Quotients<TV, TS>(rows, m, k, xb, wb, q);
                 Gemm<T>.Run(rows, k, m, q, m, 1, _ph, m, true, num, k, 1, _path);
-                UpdateRows(wb, num, rows * k, k);
+                UpdateRows(wb, num, rows, k);
 
                 if (_updateH)
                 {
@@ -184,23 +184,16 @@ internal sealed unsafe class KullbackLeiblerRowPasses<T> : IPartitionedWork
         }
     }
 
-    /// <summary>W[i, c] ← W[i, c] · num[i, c] / den[c] (+ l2·W[i, c]), a zero denominator replaced by 2⁻²³.</summary>
-    private void UpdateRows(T* wb, T* num, int length, int k)
+    /// <summary>
+    /// W[i, c] ← W[i, c] · num[i, c] / (den[c] + l2·W[i, c]) for the block's rows, a zero denominator replaced by 2⁻²³:
+    /// mu's step (<see cref="MultiplicativeStep{T}"/>) with the same denominator row for every row.
+    /// </summary>
+    private void UpdateRows(T* wb, T* num, int rows, int k)
     {
-        for (int p = 0; p < length; p++)
+        var den = new ReadOnlySpan<T>(_pDen, k);
+        for (int r = 0; r < rows; r++)
         {
-            T den = _pDen[p % k];
-            if (_hasL2)
-            {
-                den += _l2 * wb[p];
-            }
-
-            if (den == T.Zero)
-            {
-                den = NumericGuards<T>.Epsilon;
-            }
-
-            wb[p] *= num[p] / den;
+            MultiplicativeStep<T>.Apply(new Span<T>(wb + ((long)r * k), k), new ReadOnlySpan<T>(num + ((long)r * k), k), den, T.Zero, false, _l2, _hasL2, T.One);
         }
     }
 }

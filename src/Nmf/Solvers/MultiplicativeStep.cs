@@ -55,25 +55,32 @@ internal sealed class MultiplicativeStep<T> : IPartitionedWork
     public void RunPart(int part)
     {
         int start = (int)((long)_length * part / _parts), end = (int)((long)_length * (part + 1) / _parts);
-        Span<T> f = _factor.AsSpan(start, end - start);
-        ReadOnlySpan<T> n = _numerator.AsSpan(start, end - start), d = _denominator.AsSpan(start, end - start);
+        Apply(
+            _factor.AsSpan(start, end - start), _numerator.AsSpan(start, end - start), _denominator.AsSpan(start, end - start),
+            _l1, _hasL1, _l2, _hasL2, _gamma);
+    }
+
+    /// <summary>The step over one run of entries on the calling thread (the rule of <see cref="Run"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Apply(Span<T> f, ReadOnlySpan<T> n, ReadOnlySpan<T> d, T l1, bool hasL1, T l2, bool hasL2, T gamma)
+    {
         T eps = NumericGuards<T>.Epsilon;
-        var l1 = new Vector<T>(_l1);
-        var l2 = new Vector<T>(_l2);
+        var l1v = new Vector<T>(l1);
+        var l2v = new Vector<T>(l2);
         var floor = new Vector<T>(eps);
         int p = 0;
-        for (; _gamma == T.One && p + Vector<T>.Count <= f.Length; p += Vector<T>.Count)
+        for (; gamma == T.One && p + Vector<T>.Count <= f.Length; p += Vector<T>.Count)
         {
             var fv = new Vector<T>(f[p..]);
             var den = new Vector<T>(d[p..]);
-            if (_hasL1)
+            if (hasL1)
             {
-                den += l1;
+                den += l1v;
             }
 
-            if (_hasL2)
+            if (hasL2)
             {
-                den += l2 * fv;
+                den += l2v * fv;
             }
 
             den = Vector.ConditionalSelect(Vector.Equals(den, Vector<T>.Zero), floor, den);
@@ -83,14 +90,14 @@ internal sealed class MultiplicativeStep<T> : IPartitionedWork
         for (; p < f.Length; p++)
         {
             T den = d[p];
-            if (_hasL1)
+            if (hasL1)
             {
-                den += _l1;
+                den += l1;
             }
 
-            if (_hasL2)
+            if (hasL2)
             {
-                den += _l2 * f[p];
+                den += l2 * f[p];
             }
 
             if (den == T.Zero)
@@ -99,7 +106,7 @@ internal sealed class MultiplicativeStep<T> : IPartitionedWork
             }
 
             T delta = n[p] / den;
-            f[p] *= _gamma == T.One ? delta : NumericGuards<T>.Power(delta, _gamma);
+            f[p] *= gamma == T.One ? delta : NumericGuards<T>.Power(delta, gamma);
         }
     }
 }
