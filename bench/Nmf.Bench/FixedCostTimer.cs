@@ -39,6 +39,9 @@ internal static class FixedCostTimer
         var (w, h) = Init.NmfInitializer.Initialize(x, k, NmfInit.Random, 0);
         string shape = $"{x.Rows}x{x.Cols} k={k} threads={threads}";
         Report($"ValidateData X {shape}", Time(() => NmfValidation.ValidateData(x, "X", 2.0, threads), reps));
+        Report("init random (mean of X, normals, W and H)", Time(() => Init.NmfInitializer.Initialize(x, k, NmfInit.Random, 0), reps));
+        Report("  mean of X", Time(() => Init.NmfInitializer.Mean(x), reps));
+        Report("  standard normals for W and H", Time(() => Init.NumpyRandomState.FromSeed(0).StandardNormal(new double[(x.Rows + x.Cols) * k]), reps));
         Report("ValidateFactor W0", Time(() => NmfValidation.ValidateFactor(w, "W0", x.Rows, k, "n x k", threads), reps));
         Report("ValidateFactor H0", Time(() => NmfValidation.ValidateFactor(h, "H0", k, x.Cols, "k x m", threads), reps));
         Report("clone W0 + H0", Time(() => { w.Clone(); h.Clone(); }, reps));

@@ -7,7 +7,8 @@ namespace Nmf.Kernels;
 /// <summary>
 /// The W half of a HALS / coordinate-descent iteration in one pass over X: for each block of rows, R = X_B·Hᵀ, then
 /// up to <c>maxPasses</c> coordinate-descent passes over W_B (<see cref="CoordinateSweep{T}"/>), then, for dense X,
-/// WᵀX += W_Bᵀ·X_B and WᵀW += W_Bᵀ·W_B while W_B and X_B are still in cache. Done as separate products, dense X is
+/// (WᵀX)ᵀ += X_Bᵀ·W_B and WᵀW += W_Bᵀ·W_B while W_B and X_B are still in cache (Hᵀ is packed for the products once per
+/// call, not per block). Done as separate products, dense X is
 /// read from memory twice per iteration (XHᵀ before the W update, WᵀX after it) instead of once; for CSR X, X·Hᵀ
 /// (n x k) would be written to memory and read back. For CSR X, WᵀX stays a separate product (through the cached
 /// transpose) and so does WᵀW: a k x k product per block of 256 rows (<see cref="Gemm{T}"/>) cost P2 about 0.4 ms an
@@ -48,14 +49,20 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
         ArgumentNullException.ThrowIfNull(wtx);
         var job = Job.Cached ??= new Job();
         job.Dense = x;
-        job.H = h;
+
+        // Hᵀ (m x k) is packed into the product's panels once for all blocks.
+        fixed (T* ph = h.Data)
+        {
+            Gemm<T>.Pack(x.Cols, h.Rows, ph, x.Cols, bTransposed: true, SimdSelect.Path, job.PackedHt);
+        }
+
         try
         {
             return Execute(job, x.Rows, x.Cols, w, gram, l1, order, maxPasses, epsilon, wtx, wtw, threads);
         }
         finally
         {
-            job.Dense = job.H = null;
+            job.Dense = null;
         }
     }
 
@@ -118,13 +125,22 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
             var partials = job.Partials.AsSpan();
             if (wtx is not null && wtw is not null)
             {
-                partials[..(k * m)].CopyTo(wtx.Data);
+                // The groups' partials of (WᵀX)ᵀ summed in order into the first, then transposed into WᵀX.
+                var sum = partials[..(k * m)];
                 partials.Slice(k * m, k * k).CopyTo(wtw.Data);
                 for (int g = 1; g < job.GroupCount; g++)
                 {
                     var part = partials.Slice(g * partialLength, partialLength);
-                    System.Numerics.Tensors.TensorPrimitives.Add(wtx.Data, part[..(k * m)], wtx.Data);
+                    System.Numerics.Tensors.TensorPrimitives.Add(sum, part[..(k * m)], sum);
                     System.Numerics.Tensors.TensorPrimitives.Add(wtw.Data, part.Slice(k * m, k * k), wtw.Data);
+                }
+
+                for (int j = 0; j < m; j++)
+                {
+                    for (int t = 0; t < k; t++)
+                    {
+                        wtx.Data[(t * m) + j] = sum[(j * k) + t];
+                    }
                 }
             }
 
@@ -155,7 +171,8 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
         private static T[]? _temp;
 
         public readonly T[] Violations = new T[Groups];
-        public DenseMatrix<T>? Dense, H, W, Gram;
+        public readonly Gemm<T>.PackedB PackedHt = new();
+        public DenseMatrix<T>? Dense, W, Gram;
         public CsrMatrix<T>? Sparse;
         public T* Table;
         public int[]? Order;
@@ -186,7 +203,7 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
             var rhs = _rhs;
             T violation = T.Zero;
             double stop = Epsilon * Epsilon;
-            fixed (T* px = dense is null ? null : dense.Data, ph = H is null ? null : H.Data, pw = w.Data, pr = rhs, pt = _temp, pp = Partials)
+            fixed (T* px = dense is null ? null : dense.Data, pw = w.Data, pr = rhs, pt = _temp, pp = Partials)
             {
                 T* wtx = pp + ((long)group * PartialLength);
                 T* wtw = wtx + (k * m);
@@ -197,7 +214,7 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
                     T* wb = pw + ((long)i0 * k);
                     if (dense is not null)
                     {
-                        Gemm<T>.Run(rows, k, m, xb, m, 1, ph, m, true, pr, k, 1, Path);
+                        Gemm<T>.Run(rows, xb, m, 1, PackedHt, pr, k);
                     }
                     else
                     {
@@ -218,7 +235,9 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
                     if (dense is not null)
                     {
                         bool accumulate = b > b0;
-                        Gemm<T>.Run(k, m, rows, wb, 1, k, xb, m, false, wtx, m, 1, Path, accumulate);
+                        // (WᵀX)ᵀ += X_Bᵀ·W_B: X's rows give the broadcast operand in place and W_B's rows are the
+                        // panels, so X_B is not copied (as the B operand of W_Bᵀ·X_B it would be, to dodge L1 set conflicts).
+                        Gemm<T>.Run(m, k, rows, xb, 1, m, wb, k, false, wtx, k, 1, Path, accumulate);
                         Gemm<T>.Run(k, k, rows, wb, 1, k, wb, k, false, wtw, k, 1, Path, accumulate);
                     }
                 }

@@ -11,6 +11,7 @@ public class FusedRowPassesTests
     [InlineData(1, 7, 5)]
     [InlineData(257, 33, 7)]
     [InlineData(1100, 70, 12)]
+    [InlineData(1100, 300, 33)]
     public void OnePassEqualsSeparateSteps(int n, int m, int k)
     {
         var rng = new Random(n + m + k);

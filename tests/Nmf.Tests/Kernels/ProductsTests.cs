@@ -17,7 +17,7 @@ public class ProductsTests
     private static readonly (int N, int M, int K)[] Shapes =
     [
         (1, 1, 1), (7, 1, 7), (1, 7, 3), (9, 7, 20), (33, 33, 8), (70, 257, 33), (300, 33, 7), (130, 257, 17),
-        (17, 530, 5), (260, 40, 64), (23, 4501, 20), (4501, 23, 20),
+        (17, 530, 5), (260, 40, 64), (100, 300, 70), (23, 4501, 20), (4501, 23, 20),
     ];
 
     public static TheoryData<string> Paths()
