@@ -92,7 +92,7 @@ public static class NmfInitializer
         switch (x)
         {
             case DenseMatrix<T> d:
-                return PairwiseSum<T>(d.Data) / count;
+                return HalvesSum<T>.Sum(d.Data) / count;
             case CsrMatrix<T> s:
                 // SciPy divides each stored value by n·m, then sums them.
                 var scaled = new T[s.Values.Length];
@@ -175,6 +175,50 @@ public static class NmfInitializer
         return PairwiseSum(a[..n2]) + PairwiseSum(a[n2..]);
     }
 
+    /// <summary>
+    /// <see cref="PairwiseSum{T}"/> of a long array with its two top-level halves on two threads: the very split and
+    /// the very final addition of the recursion, so the same bits (P1's mean: 3 → 1.6 ms).
+    /// </summary>
+    private sealed class HalvesSum<T> : Kernels.IPartitionedWork
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private const int MinLength = 1 << 18;
+
+        [ThreadStatic]
+        private static HalvesSum<T>? _cached;
+
+        private readonly T[] _halves = new T[2];
+        private T[]? _data;
+
+        public static T Sum(T[] data)
+        {
+            int n = data.Length;
+            if (n < MinLength)
+            {
+                return PairwiseSum<T>(data);
+            }
+
+            var job = _cached ??= new HalvesSum<T>();
+            job._data = data;
+            try
+            {
+                Kernels.KernelThreads.Run(job, 2, 0);
+                return job._halves[0] + job._halves[1];
+            }
+            finally
+            {
+                job._data = null;
+            }
+        }
+
+        public void RunPart(int part)
+        {
+            int n = _data!.Length, n2 = n / 2;
+            n2 -= n2 % 8;
+            _halves[part] = part == 0 ? PairwiseSum<T>(_data.AsSpan(0, n2)) : PairwiseSum<T>(_data.AsSpan(n2));
+        }
+    }
+
     private static (DenseMatrix<T> W, DenseMatrix<T> H) RandomInit<T>(IMatrix<T> x, int k, NumpyRandomState rng)
         where T : unmanaged, IFloatingPointIeee754<T>
         => RandomInit(Mean(x), x.Rows, x.Cols, k, rng);
@@ -191,10 +235,20 @@ public static class NmfInitializer
         var h = new DenseMatrix<T>(k, m);
         var w = new DenseMatrix<T>(n, k);
 
-        // standard_normal(...).astype(X.dtype) then avg * ... then abs: H first, then W.
-        var normals = new double[Math.Min(4096, Math.Max(h.Data.Length, w.Data.Length))];
+        // standard_normal(...).astype(X.dtype) then avg * ... then abs: H first, then W. Double factors take the draws
+        // in place; float ones through a buffer of 64 K doubles (long draws run their second step on every core).
+        var normals = typeof(T) == typeof(double) ? [] : new double[Math.Min(1 << 16, Math.Max(h.Data.Length, w.Data.Length))];
         foreach (var target in new[] { h.Data, w.Data })
         {
+            if (typeof(T) == typeof(double))
+            {
+                var values = System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(target.AsSpan());
+                rng.StandardNormal(values);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(target, avg, target);
+                System.Numerics.Tensors.TensorPrimitives.Abs(target, target);
+                continue;
+            }
+
             for (int start = 0; start < target.Length; start += normals.Length)
             {
                 var chunk = normals.AsSpan(0, Math.Min(normals.Length, target.Length - start));

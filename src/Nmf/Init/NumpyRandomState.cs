@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -103,6 +104,12 @@ public sealed class NumpyRandomState
     }
 
     /// <summary>Fills <paramref name="destination"/> with standard normal draws in order (<c>standard_normal(size)</c>).</summary>
+    /// <remarks>
+    /// The same numbers as one call at a time, in two steps: the accepted pairs of uniforms in order (the sequential
+    /// part: every attempt takes four words of the stream, accepted or not), written where their two normals go, then
+    /// each pair's logarithm, square root and products, which depend on nothing else and run on every core for long
+    /// draws (P1's random init, 1.6 M normals: 16.6 → 8 ms on 2 cores).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void StandardNormal(Span<double> destination)
     {
@@ -112,14 +119,64 @@ public sealed class NumpyRandomState
             destination[i++] = StandardNormal();
         }
 
-        // The same draws as one call at a time, in two steps per chunk of pairs: the accepted pairs of uniforms
-        // (the sequential part), then their logarithms and square roots, which do not depend on each other.
-        const int Chunk = 256;
-        Span<double> x1s = stackalloc double[Chunk], x2s = stackalloc double[Chunk], r2s = stackalloc double[Chunk];
-        while (i < destination.Length)
+        var pairs = destination.Slice(i, (destination.Length - i) & ~1);
+        AcceptedPairs(pairs);
+        unsafe
         {
-            int pairs = Math.Min(Chunk, (destination.Length - i + 1) / 2);
-            for (int p = 0; p < pairs; p++)
+            fixed (double* p = pairs)
+            {
+                PolarStep.Run(p, pairs.Length / 2);
+            }
+        }
+
+        if (i + pairs.Length < destination.Length)
+        {
+            // An odd count: the last value is the first of a new pair, whose second is kept, as one call does it.
+            destination[^1] = StandardNormal();
+        }
+    }
+
+    /// <summary>
+    /// The accepted attempts of the polar method in order, each written as (x2, x1) into the next two elements of
+    /// <paramref name="pairs"/>: attempts within the tempered block are read straight from it, one that straddles a
+    /// regeneration goes through <see cref="RandomSample"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AcceptedPairs(Span<double> pairs)
+    {
+        int count = pairs.Length / 2, p = 0;
+        ref double d = ref MemoryMarshal.GetReference(pairs);
+        while (p < count)
+        {
+            if (_pos >= StateLength)
+            {
+                Regenerate();
+            }
+
+            ref uint t = ref MemoryMarshal.GetArrayDataReference(_tempered);
+            int pos = _pos;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                (p, pos) = AcceptedPairs8(ref t, pos, ref d, p, count);
+            }
+
+            while (p < count && pos + 4 <= StateLength)
+            {
+                uint a1 = Unsafe.Add(ref t, pos) >> 5, b1 = Unsafe.Add(ref t, pos + 1) >> 6;
+                uint a2 = Unsafe.Add(ref t, pos + 2) >> 5, b2 = Unsafe.Add(ref t, pos + 3) >> 6;
+                pos += 4;
+                double x1 = (2.0 * (((a1 * 67108864.0) + b1) / 9007199254740992.0)) - 1.0;
+                double x2 = (2.0 * (((a2 * 67108864.0) + b2) / 9007199254740992.0)) - 1.0;
+                double r2 = (x1 * x1) + (x2 * x2);
+
+                // Written always, kept only when accepted (the next attempt overwrites a rejected one).
+                Unsafe.Add(ref d, 2 * p) = x2;
+                Unsafe.Add(ref d, (2 * p) + 1) = x1;
+                p += r2 < 1.0 && r2 != 0.0 ? 1 : 0;
+            }
+
+            _pos = pos;
+            if (p < count && pos < StateLength)
             {
                 double x1, x2, r2;
                 do
@@ -130,24 +187,105 @@ public sealed class NumpyRandomState
                 }
                 while (r2 >= 1.0 || r2 == 0.0);
 
-                x1s[p] = x1;
-                x2s[p] = x2;
-                r2s[p] = r2;
+                Unsafe.Add(ref d, 2 * p) = x2;
+                Unsafe.Add(ref d, (2 * p) + 1) = x1;
+                p++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Attempts of the polar method eight at a time from the tempered block (while eight remain in it and pairs are
+    /// wanted); returns the pairs written so far and the word position after the last attempt used. A uniform's two
+    /// words (a, b) read as one little-endian 64-bit lane give the 53-bit integer (a ≫ 5)·2²⁶ + (b ≫ 6) exactly, and
+    /// 2·(that / 2⁵³) − 1 is exact in double, so x1, x2 and r² = x1² + x2² are the scalar ones bit for bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe (int Pairs, int Position) AcceptedPairs8(ref uint t, int pos, ref double d, int p, int count)
+    {
+        var lowWord = Vector512.Create(0xFFFFFFFFUL);
+        var scale = Vector512.Create(1.0 / 4503599627370496.0); // 2⁻⁵²
+        var one = Vector512.Create(1.0);
+        var swap = Vector512.Create(1L, 0, 3, 2, 5, 4, 7, 6);
+        double* lanes = stackalloc double[16];
+        while (p < count && pos + 32 <= StateLength)
+        {
+            ref ulong words = ref Unsafe.As<uint, ulong>(ref Unsafe.Add(ref t, pos));
+            var u0 = Vector512.LoadUnsafe(ref words);
+            var u1 = Vector512.LoadUnsafe(ref words, 8);
+            var x0 = (Vector512.ConvertToDouble(((u0 & lowWord) >> 5 << 26) | (u0 >> 38)) * scale) - one;
+            var x1 = (Vector512.ConvertToDouble(((u1 & lowWord) >> 5 << 26) | (u1 >> 38)) * scale) - one;
+            var s0 = Vector512.Shuffle(x0, swap);
+            var s1 = Vector512.Shuffle(x1, swap);
+            var r0 = (x0 * x0) + (s0 * s0);
+            var r1 = (x1 * x1) + (s1 * s1);
+            var ok0 = Vector512.LessThan(r0, one) & ~Vector512.Equals(r0, Vector512<double>.Zero);
+            var ok1 = Vector512.LessThan(r1, one) & ~Vector512.Equals(r1, Vector512<double>.Zero);
+
+            // Bit 2j of the mask: attempt j accepted; the swapped lanes hold (x2, x1) per attempt, the order written.
+            ulong mask = (ok0.ExtractMostSignificantBits() | (ok1.ExtractMostSignificantBits() << 8)) & 0x5555UL;
+            s0.Store(lanes);
+            s1.Store(lanes + 8);
+            while (mask != 0)
+            {
+                int j = BitOperations.TrailingZeroCount(mask);
+                mask &= mask - 1;
+                Unsafe.Add(ref d, 2 * p) = lanes[j];
+                Unsafe.Add(ref d, (2 * p) + 1) = lanes[j + 1];
+                if (++p == count)
+                {
+                    return (p, pos + (2 * (j + 2)));
+                }
             }
 
-            for (int p = 0; p < pairs; p++)
+            pos += 32;
+        }
+
+        return (p, pos);
+    }
+
+    /// <summary>
+    /// (x2, x1) → (f·x2, f·x1) with f = sqrt(−2·ln r² / r²), r² = x1² + x2², pair by pair as <c>legacy_gauss</c>
+    /// computes it; fixed ranges of pairs over the kernel threads (element-wise, so the same at any thread count).
+    /// </summary>
+    private sealed unsafe class PolarStep : Kernels.IPartitionedWork
+    {
+        private const int PairsPerPart = 16384;
+
+        [ThreadStatic]
+        private static PolarStep? _cached;
+
+        private double* _pairs;
+        private int _count, _parts;
+
+        public static void Run(double* pairs, int count)
+        {
+            var job = _cached ??= new PolarStep();
+            job._pairs = pairs;
+            job._count = count;
+            job._parts = Math.Max(1, (count + PairsPerPart - 1) / PairsPerPart);
+            try
             {
-                double f = Math.Sqrt(-2.0 * Math.Log(r2s[p]) / r2s[p]);
-                destination[i++] = f * x2s[p];
-                if (i < destination.Length)
-                {
-                    destination[i++] = f * x1s[p];
-                }
-                else
-                {
-                    _gauss = f * x1s[p];
-                    _hasGauss = true;
-                }
+                Kernels.KernelThreads.Run(job, job._parts, job._parts == 1 ? 1 : 0);
+            }
+            finally
+            {
+                job._pairs = null;
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void RunPart(int part)
+        {
+            int p0 = (int)((long)_count * part / _parts), p1 = (int)((long)_count * (part + 1) / _parts);
+            double* d = _pairs;
+            for (int p = p0; p < p1; p++)
+            {
+                double x2 = d[2 * p], x1 = d[(2 * p) + 1];
+                double r2 = (x1 * x1) + (x2 * x2);
+                double f = Math.Sqrt(-2.0 * Math.Log(r2) / r2);
+                d[2 * p] = f * x2;
+                d[(2 * p) + 1] = f * x1;
             }
         }
     }
