@@ -58,6 +58,9 @@ public sealed class NmfEstimator<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <summary>Seconds the last fit took: validation, initialisation, iterations and the final error.</summary>
     public double Seconds { get; private set; }
 
+    /// <summary>Of <see cref="Seconds"/>, the part the last fit spent making (or copying the custom) W and H.</summary>
+    public double InitSeconds { get; private set; }
+
     /// <summary>Fits W and H to <paramref name="x"/>.</summary>
     /// <param name="x">The data, n x m, non-negative, dense or CSR.</param>
     /// <param name="w0">Starting W (n x k) when <see cref="NmfOptions.Init"/> is <see cref="NmfInit.Custom"/>; ignored otherwise.</param>
@@ -97,6 +100,7 @@ public sealed class NmfEstimator<T> where T : unmanaged, IFloatingPointIeee754<T
         int seed = options.RandomState ?? Random.Shared.Next();
 
         DenseMatrix<T> w, h;
+        long initStart = Stopwatch.GetTimestamp();
         if (options.Init == NmfInit.Custom)
         {
             NmfValidation.ValidateFactor(h0, "H0", k, x.Cols, "n_components x n_features", threads);
@@ -108,6 +112,8 @@ public sealed class NmfEstimator<T> where T : unmanaged, IFloatingPointIeee754<T
         {
             (w, h) = NmfInitializer.Initialize(x, k, options.Init, seed, options.Threads);
         }
+
+        InitSeconds = Stopwatch.GetElapsedTime(initStart).TotalSeconds;
 
         var history = new List<NmfIteration>();
         var context = new SolverContext<T>(
