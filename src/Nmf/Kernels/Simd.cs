@@ -27,6 +27,9 @@ internal unsafe interface ISimd<T, TV>
     /// <summary>Unaligned store of <see cref="Count"/> elements.</summary>
     static abstract void Store(TV value, T* destination);
 
+    /// <summary>The first half of a vector loaded from <paramref name="source"/>, the upper half zero (reads only Count / 2 elements).</summary>
+    static abstract TV LoadLowHalf(T* source);
+
     /// <summary>Every lane equal to <paramref name="value"/>.</summary>
     static abstract TV Broadcast(T value);
 
@@ -87,6 +90,9 @@ internal readonly unsafe struct Simd512<T> : ISimd<T, Vector512<T>> where T : un
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Load(T* source) => Vector512.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> LoadLowHalf(T* source) => Vector256.Load(source).ToVector512();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector512<T> value, T* destination) => value.Store(destination);
@@ -193,6 +199,9 @@ internal readonly unsafe struct Simd256<T> : ISimd<T, Vector256<T>> where T : un
     public static Vector256<T> Load(T* source) => Vector256.Load(source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> LoadLowHalf(T* source) => Vector128.Load(source).ToVector256();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<T> value, T* destination) => value.Store(destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -295,6 +304,9 @@ internal readonly unsafe struct Simd128<T> : ISimd<T, Vector128<T>> where T : un
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Load(T* source) => Vector128.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> LoadLowHalf(T* source) => Vector64.Load(source).ToVector128();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector128<T> value, T* destination) => value.Store(destination);

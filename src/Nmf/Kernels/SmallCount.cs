@@ -8,6 +8,9 @@ internal interface ISmallCount
 {
     /// <summary>The number.</summary>
     static abstract int Value { get; }
+
+    /// <summary>For a count of vectors: whether only the first half of the last one is loaded (the rest reads as zero).</summary>
+    static virtual bool HalfLast => false;
 }
 
 /// <summary>One.</summary>
@@ -32,4 +35,36 @@ internal readonly struct Three : ISmallCount
 internal readonly struct Four : ISmallCount
 {
     public static int Value => 4;
+}
+
+/// <summary>Three vectors, the last one half loaded (k = 20 doubles in 512-bit vectors).</summary>
+internal readonly struct ThreeHalf : ISmallCount
+{
+    public static int Value => 3;
+
+    public static bool HalfLast => true;
+}
+
+/// <summary>Two vectors, the last one half loaded.</summary>
+internal readonly struct TwoHalf : ISmallCount
+{
+    public static int Value => 2;
+
+    public static bool HalfLast => true;
+}
+
+/// <summary>One vector, half loaded.</summary>
+internal readonly struct OneHalf : ISmallCount
+{
+    public static int Value => 1;
+
+    public static bool HalfLast => true;
+}
+
+/// <summary>Four vectors, the last one half loaded.</summary>
+internal readonly struct FourHalf : ISmallCount
+{
+    public static int Value => 4;
+
+    public static bool HalfLast => true;
 }
