@@ -244,8 +244,7 @@ public static class NmfInitializer
             {
                 var values = System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(target.AsSpan());
                 rng.StandardNormal(values);
-                System.Numerics.Tensors.TensorPrimitives.Multiply(target, avg, target);
-                System.Numerics.Tensors.TensorPrimitives.Abs(target, target);
+                ScaleAbs(target, avg);
                 continue;
             }
 
@@ -261,6 +260,30 @@ public static class NmfInitializer
         }
 
         return (w, h);
+    }
+
+    /// <summary>
+    /// values[i] = |avg · values[i]| in place. A plain vector loop compiled with its caller: TensorPrimitives' generic
+    /// Multiply and Abs, first called here, cost P1's init 5.6 ms of compilation for 0.3 ms of work.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScaleAbs<T>(Span<T> values, T avg)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var scale = new Vector<T>(avg);
+            for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                Vector.Abs(scale * new Vector<T>(values[i..])).CopyTo(values[i..]);
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            values[i] = T.Abs(avg * values[i]);
+        }
     }
 
     private static (DenseMatrix<T> W, DenseMatrix<T> H) Nndsvd<T>(IMatrix<T> x, int k, NmfInit init, int? randomState, int threads)
