@@ -92,16 +92,10 @@ public static class NmfInitializer
         switch (x)
         {
             case DenseMatrix<T> d:
-                return HalvesSum<T>.Sum(d.Data) / count;
+                return HalvesSum<T>.Sum(d.Data, T.One) / count;
             case CsrMatrix<T> s:
-                // SciPy divides each stored value by n·m, then sums them.
-                var scaled = new T[s.Values.Length];
-                for (int i = 0; i < scaled.Length; i++)
-                {
-                    scaled[i] = s.Values[i] / count;
-                }
-
-                return PairwiseSum<T>(scaled);
+                // SciPy divides each stored value by n·m, then sums them (each value divided as it is read).
+                return HalvesSum<T>.Sum(s.Values, count);
             default:
                 throw new NotSupportedException($"matrix type {x.GetType().Name} is not supported.");
         }
@@ -111,7 +105,27 @@ public static class NmfInitializer
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static T PairwiseSum<T>(ReadOnlySpan<T> a)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => PairwiseSum(a, T.One);
+
+    /// <summary>
+    /// <see cref="PairwiseSum{T}(ReadOnlySpan{T})"/> of a[i] / <paramref name="divisor"/>, each quotient rounded as an
+    /// array of them would hold it (SciPy's <c>X.data / (n·m)</c> summed), without making that array.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static T PairwiseSum<T>(ReadOnlySpan<T> a, T divisor)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (divisor != T.One && a.Length <= 128)
+        {
+            Span<T> quotients = stackalloc T[a.Length];
+            for (int q = 0; q < a.Length; q++)
+            {
+                quotients[q] = a[q] / divisor;
+            }
+
+            return PairwiseSum(quotients, T.One);
+        }
+
         int n = a.Length;
         if (n < 8)
         {
@@ -172,11 +186,11 @@ public static class NmfInitializer
 
         int n2 = n / 2;
         n2 -= n2 % 8;
-        return PairwiseSum(a[..n2]) + PairwiseSum(a[n2..]);
+        return PairwiseSum(a[..n2], divisor) + PairwiseSum(a[n2..], divisor);
     }
 
     /// <summary>
-    /// <see cref="PairwiseSum{T}"/> of a long array with its two top-level halves on two threads: the very split and
+    /// <see cref="PairwiseSum{T}(ReadOnlySpan{T})"/> of a long array with its two top-level halves on two threads: the very split and
     /// the very final addition of the recursion, so the same bits (P1's mean: 3 → 1.6 ms).
     /// </summary>
     private sealed class HalvesSum<T> : Kernels.IPartitionedWork
@@ -189,17 +203,19 @@ public static class NmfInitializer
 
         private readonly T[] _halves = new T[2];
         private T[]? _data;
+        private T _divisor;
 
-        public static T Sum(T[] data)
+        public static T Sum(T[] data, T divisor)
         {
             int n = data.Length;
             if (n < MinLength)
             {
-                return PairwiseSum<T>(data);
+                return PairwiseSum<T>(data, divisor);
             }
 
             var job = _cached ??= new HalvesSum<T>();
             job._data = data;
+            job._divisor = divisor;
             try
             {
                 Kernels.KernelThreads.Run(job, 2, 0);
@@ -215,7 +231,7 @@ public static class NmfInitializer
         {
             int n = _data!.Length, n2 = n / 2;
             n2 -= n2 % 8;
-            _halves[part] = part == 0 ? PairwiseSum<T>(_data.AsSpan(0, n2)) : PairwiseSum<T>(_data.AsSpan(n2));
+            _halves[part] = part == 0 ? PairwiseSum<T>(_data.AsSpan(0, n2), _divisor) : PairwiseSum<T>(_data.AsSpan(n2), _divisor);
         }
     }
 

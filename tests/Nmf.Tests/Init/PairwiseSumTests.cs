@@ -23,6 +23,28 @@ public class PairwiseSumTests
         Check<float>(length);
     }
 
+    /// <summary>
+    /// The mean as the random init takes it: dense X's entries summed (long arrays: the two top-level halves on two
+    /// threads), CSR X's stored values each divided by n·m first, as SciPy does, then summed.
+    /// </summary>
+    [Theory]
+    [InlineData(3, 5)]
+    [InlineData(700, 600)]
+    public void MeanEqualsNumpysRule(int rows, int cols)
+    {
+        var rng = new Random(rows);
+        var dense = new Matrices.DenseMatrix<double>(rows, cols);
+        for (int i = 0; i < dense.Data.Length; i++)
+        {
+            dense.Data[i] = rng.NextDouble() < 0.3 ? 0 : rng.NextDouble() * 100;
+        }
+
+        double count = (double)rows * cols;
+        Assert.Equal(Reference<double>(dense.Data) / count, NmfInitializer.Mean(dense));
+        var csr = Matrices.CsrMatrix<double>.FromDense(dense);
+        Assert.Equal(Reference<double>(csr.Values.Select(v => v / count).ToArray()), NmfInitializer.Mean(csr));
+    }
+
     private static void Check<T>(int length)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
