@@ -6,7 +6,8 @@
 # Peers that are not installed are reported as missing, not as failures:
 #   apt-get install -y --no-install-recommends python3-sklearn r-cran-rcppml r-cran-nmf libopenblas0-pthread
 # (without libopenblas0-pthread Debian's NumPy may run on the reference BLAS, 15-30x slower on P1; the runner warns.)
-# Usage: bench/run-peers.sh [--quick]     (--quick: fewer iterations, for a smoke run)
+# Usage: bench/run-peers.sh [--quick]     (--quick: fewer iterations and one run each, for a smoke run)
+# Every command (ours and the peers') runs NMF_BENCH_REPS times (default 3); the table takes the median run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -15,8 +16,8 @@ data=${NMF_BENCH_DATA:-/tmp/nmf-bench-data}
 out=bench/RESULTS.md
 log=$(mktemp)
 quick=0; [ "${1:-}" = "--quick" ] && quick=1
-it_cd=30; it_sk_target=110; it_mu=20; it_kl=10; it_default=200
-[ $quick = 1 ] && { it_cd=5; it_sk_target=20; it_mu=5; it_kl=3; it_default=10; }
+it_cd=30; it_sk_target=110; it_mu=20; it_kl=10; it_default=200; reps=${NMF_BENCH_REPS:-3}
+[ $quick = 1 ] && { it_cd=5; it_sk_target=20; it_mu=5; it_kl=3; it_default=10; reps=1; }
 
 mkdir -p "$data"
 for f in patches50k.npy debian-tfidf.mtx; do
@@ -39,12 +40,15 @@ case "$blas" in *openblas*) ;; *) echo "warning: NumPy's BLAS is $blas, not Open
 have_rc=0; command -v Rscript >/dev/null && Rscript -e 'suppressMessages(library(RcppML))' 2>/dev/null && have_rc=1
 
 declare -a commands
-# run NAME COMMAND...: runs it, remembers the command, stores its output line in $log under NAME.
+# run NAME COMMAND...: runs it $reps times, remembers the command, stores under NAME in $log the output line of the
+# run with the median seconds= (the machine is shared: single runs of the same command vary by 10% and more).
 run() {
   local name=$1; shift
   commands+=("$*")
-  local line
-  line=$(eval "$@" 2>&1 | tail -1)
+  local line runs=()
+  for ((r = 0; r < reps; r++)); do runs+=("$(eval "$@" 2>&1 | tail -1)"); done
+  line=$(printf '%s\n' "${runs[@]}" | awk '{ s = ""; for (i = 1; i <= NF; i++) if ($i ~ /^seconds=/) s = substr($i, 9); print s "\t" $0 }' \
+    | sort -g | awk -v m=$(((reps + 1) / 2)) 'NR == m' | cut -f2-)
   echo "$name $line" >> "$log"
   echo "$name $line" >&2
 }
@@ -100,7 +104,8 @@ section=$(mktemp)
   echo "Written by \`bench/run-peers.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'). Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores,"
   echo "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr), .NET $(dotnet --version 2>/dev/null)."
   echo "Load average (1, 5, 15 min) before: $load_before; after: $load_after. With other work on the machine the"
-  echo "absolute times are noisy; ratios come from runs in this one invocation."
+  echo "absolute times are noisy; every command ran $reps times and the table takes the run with the median time; ratios come"
+  echo "from runs in this one invocation."
   echo "scikit-learn: $([ $have_sk = 1 ] && /usr/bin/python3 -c 'import sklearn, numpy; print(sklearn.__version__, "numpy", numpy.__version__)' || echo missing), BLAS $blas."
   echo "RcppML: $([ $have_rc = 1 ] && Rscript -e 'cat(as.character(packageVersion("RcppML")))' 2>/dev/null || echo 'missing (apt-get install -y --no-install-recommends r-cran-rcppml)')."
   echo
