@@ -23,6 +23,13 @@ if (args.Length > 0 && args[0] == "peak")
     return;
 }
 
+// "handoff [calls]": the fixed cost of one parallel kernel call (waking the worker threads and waiting for them).
+if (args.Length > 0 && args[0] == "handoff")
+{
+    HandoffTimer.Run(args[1..]);
+    return;
+}
+
 // "fit MATRIX [options]": one timed fit, printed like the peer scripts (see FitRunner).
 if (args.Length > 1 && args[0] == "fit")
 {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
@@ -16,12 +17,23 @@ internal interface IPartitionedWork
 /// the caller runs parts too. Nothing is allocated per call. If another call holds the workers, the parts
 /// run on the caller alone, which gives the same result.
 /// </summary>
+/// <remarks>
+/// A worker that finishes a call keeps polling for the next one for <see cref="SpinMilliseconds"/> before it sleeps,
+/// and the caller polls for the workers' end likewise: an iteration makes several parallel calls a fraction of a
+/// millisecond apart, and waking a sleeping thread cost 36 µs after 0.1 ms and 100 µs after 10 ms on this project's
+/// 2-core virtual machine (<c>Nmf.Bench handoff</c>), against under 1 µs for a polling one.
+/// </remarks>
 internal static class KernelThreads
 {
+    /// <summary>How long an idle worker, or a caller waiting for its workers, polls before it blocks.</summary>
+    private const double SpinMilliseconds = 1.0;
+
+    private static readonly long SpinTicks = (long)(SpinMilliseconds * Stopwatch.Frequency / 1000);
     private static readonly Lock Gate = new();
     private static readonly ManualResetEventSlim AllDone = new(false);
-    private static readonly List<SemaphoreSlim> Starts = [];
+    private static readonly List<Worker> Workers = [];
     private static IPartitionedWork? _current;
+    private static long _generation;
     private static int _nextPart;
     private static int _partCount;
     private static int _pending;
@@ -56,13 +68,14 @@ internal static class KernelThreads
             _pending = helpers;
             _failure = null;
             AllDone.Reset();
+            long generation = ++_generation;
             for (int w = 0; w < helpers; w++)
             {
-                Starts[w].Release();
+                Workers[w].Assign(generation);
             }
 
             Drain();
-            AllDone.Wait();
+            WaitForHelpers(spin: threads <= Environment.ProcessorCount);
             _current = null;
             if (_failure is not null)
             {
@@ -94,32 +107,106 @@ internal static class KernelThreads
         }
     }
 
+    /// <summary>Polls for the helpers' end for a while, then blocks until the last one signals.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WaitForHelpers(bool spin)
+    {
+        long deadline = Stopwatch.GetTimestamp() + (spin ? SpinTicks : 0);
+        int polls = 0;
+        while (Volatile.Read(ref _pending) != 0)
+        {
+            Thread.SpinWait(4);
+            if ((++polls & 63) == 0 && Stopwatch.GetTimestamp() > deadline)
+            {
+                AllDone.Wait();
+                return;
+            }
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EnsureWorkers(int count)
     {
-        while (Starts.Count < count)
+        while (Workers.Count < count)
         {
-            var start = new SemaphoreSlim(0);
-            Starts.Add(start);
-            var thread = new Thread(() => WorkerLoop(start))
+            // Only helpers that have a core of their own poll (more threads than cores would take turns spinning).
+            var worker = new Worker(spins: Workers.Count + 1 < Environment.ProcessorCount);
+            Workers.Add(worker);
+            var thread = new Thread(worker.Loop)
             {
                 IsBackground = true,
-                Name = "nmf-kernel-" + Starts.Count,
+                Name = "nmf-kernel-" + Workers.Count,
             };
             thread.Start();
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WorkerLoop(SemaphoreSlim start)
+    /// <summary>
+    /// One helper thread. The caller hands it a call by writing the call's generation into <see cref="_assigned"/>;
+    /// a worker that has gone to sleep says so in <see cref="_sleeping"/> first, and whichever side clears that flag
+    /// (both with full fences) decides whether the semaphore is released and taken, so no hand-off is lost.
+    /// </summary>
+    private sealed class Worker
     {
-        while (true)
+        private readonly SemaphoreSlim _wake = new(0);
+        private readonly long _spinTicks;
+        private long _assigned;
+        private int _sleeping;
+
+        public Worker(bool spins) => _spinTicks = spins ? SpinTicks : 0;
+
+        public void Assign(long generation)
         {
-            start.Wait();
-            Drain();
-            if (Interlocked.Decrement(ref _pending) == 0)
+            Volatile.Write(ref _assigned, generation);
+            if (Interlocked.Exchange(ref _sleeping, 0) == 1)
             {
-                AllDone.Set();
+                _wake.Release();
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Loop()
+        {
+            long seen = 0;
+            while (true)
+            {
+                WaitForCall(seen);
+                seen = Volatile.Read(ref _assigned);
+                Drain();
+                if (Interlocked.Decrement(ref _pending) == 0)
+                {
+                    AllDone.Set();
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void WaitForCall(long seen)
+        {
+            long deadline = Stopwatch.GetTimestamp() + _spinTicks;
+            int polls = 0;
+            while (Volatile.Read(ref _assigned) == seen)
+            {
+                Thread.SpinWait(4);
+                if ((++polls & 63) != 0 || Stopwatch.GetTimestamp() <= deadline)
+                {
+                    continue;
+                }
+
+                Interlocked.Exchange(ref _sleeping, 1);
+                if (Volatile.Read(ref _assigned) != seen)
+                {
+                    // A call arrived meanwhile: if the caller already cleared the flag it released the semaphore too.
+                    if (Interlocked.Exchange(ref _sleeping, 0) == 0)
+                    {
+                        _wake.Wait();
+                    }
+
+                    return;
+                }
+
+                _wake.Wait();
+                return;
             }
         }
     }
