@@ -104,7 +104,7 @@ internal static class HalsIterations
         double violation;
         if (wtx is not null && x is CsrMatrix<T> csr && FusedRowPasses<T>.IsAvailable)
         {
-            violation = double.CreateChecked(FusedRowPasses<T>.Run(csr, h, w, gram, l1, order, passes, epsilon, threads));
+            violation = double.CreateChecked(FusedRowPasses<T>.Run(csr, h, w, gram, l1, order, passes, epsilon, wtx is null ? null : wtw, threads));
         }
         else
         {
@@ -118,7 +118,11 @@ internal static class HalsIterations
 
         if (wtx is not null)
         {
-            Products.GramCols(w, wtw, threads);
+            if (x is not CsrMatrix<T> || !FusedRowPasses<T>.IsAvailable)
+            {
+                Products.GramCols(w, wtw, threads);
+            }
+
             Products.WtX(w, x, wtx, threads);
         }
 

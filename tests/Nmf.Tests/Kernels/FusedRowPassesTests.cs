@@ -50,9 +50,9 @@ public class FusedRowPassesTests
     }
 
     /// <summary>
-    /// The CSR form (X·Hᵀ block by block, passes over W): W bit-identical to X·Hᵀ followed by one pass at every
-    /// thread count, and the same violation within rounding; float and double, with empty rows and more blocks than
-    /// groups.
+    /// The CSR form (X·Hᵀ block by block, passes over W, WᵀW of the new W): W bit-identical to X·Hᵀ followed by one
+    /// pass at every thread count, the same violation and WᵀW within rounding; float and double, with empty rows and
+    /// more blocks than groups.
     /// </summary>
     [Theory]
     [InlineData(1, 7, 5)]
@@ -86,14 +86,33 @@ public class FusedRowPassesTests
         var xht = new DenseMatrix<T>(n, k);
         Products.XHt(x, h, xht, 1);
         var pass = CoordinateSweep<T>.Run(wSeparate.Data, n, k, 1, gram.Data, k, xht.Data, k, 1, l1, order, 1);
+        var wtwSeparate = new DenseMatrix<T>(k, k);
+        Products.GramCols(wSeparate, wtwSeparate, 1);
+        T[]? firstWtw = null;
         foreach (int threads in new[] { 1, 2, 3 })
         {
             var wBlocks = w.Clone();
-            double violation = double.CreateChecked(FusedRowPasses<T>.Run(x, h, wBlocks, gram, l1, order, 1, 0.1, threads));
+            var wtw = new DenseMatrix<T>(k, k);
+            double violation = double.CreateChecked(FusedRowPasses<T>.Run(x, h, wBlocks, gram, l1, order, 1, 0.1, wtw, threads));
             Assert.Equal(wSeparate.Data, wBlocks.Data);
             double expected = double.CreateChecked(pass.Violation);
             Assert.InRange(violation, expected * (1 - (100 * tolerance)), expected * (1 + (100 * tolerance)));
+
+            // WᵀW of the new W, block by block: the separate product's value within rounding, the same bits at any thread count.
+            for (int i = 0; i < wtw.Data.Length; i++)
+            {
+                double e = double.CreateChecked(wtwSeparate.Data[i]), a = double.CreateChecked(wtw.Data[i]);
+                Assert.True(Math.Abs(e - a) <= tolerance * Math.Abs(e), $"WᵀW element {i}: {a} vs {e}");
+            }
+
+            firstWtw ??= wtw.Data;
+            Assert.Equal(firstWtw, wtw.Data);
+            Assert.Equal(wSeparate.Data, wBlocks.Data);
         }
+
+        var wWithout = w.Clone();
+        FusedRowPasses<T>.Run(x, h, wWithout, gram, l1, order, 1, 0.1, null, 2);
+        Assert.Equal(wSeparate.Data, wWithout.Data);
     }
 
     private static void Close(DenseMatrix<double> expected, DenseMatrix<double> actual)
