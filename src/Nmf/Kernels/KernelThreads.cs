@@ -67,7 +67,6 @@ internal static class KernelThreads
             _partCount = parts;
             _pending = helpers;
             _failure = null;
-            AllDone.Reset();
             long generation = ++_generation;
             for (int w = 0; w < helpers; w++)
             {
@@ -107,7 +106,11 @@ internal static class KernelThreads
         }
     }
 
-    /// <summary>Polls for the helpers' end for a while, then blocks until the last one signals.</summary>
+    /// <summary>
+    /// Polls for the helpers' end for a while, then blocks until the last one signals. The signal may also be a late one
+    /// from the previous call (whose end was seen by polling before its last helper set it), so the count is checked
+    /// again after every wake and the event reset before each wait.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WaitForHelpers(bool spin)
     {
@@ -115,11 +118,16 @@ internal static class KernelThreads
         int polls = 0;
         while (Volatile.Read(ref _pending) != 0)
         {
-            Thread.SpinWait(4);
-            if ((++polls & 63) == 0 && Stopwatch.GetTimestamp() > deadline)
+            if ((++polls & 63) != 0 || Stopwatch.GetTimestamp() <= deadline)
+            {
+                Thread.SpinWait(4);
+                continue;
+            }
+
+            AllDone.Reset();
+            if (Volatile.Read(ref _pending) != 0)
             {
                 AllDone.Wait();
-                return;
             }
         }
     }
