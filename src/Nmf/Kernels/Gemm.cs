@@ -31,7 +31,7 @@ internal static unsafe class Gemm<T> where T : unmanaged, IFloatingPointIeee754<
     /// <summary>Columns of B packed at once (KC x NC fits L2).</summary>
     private const int NC = 512;
 
-    /// <summary>A B of at most this size is packed whole and reused across A's row blocks (half of a 512 KB L2).</summary>
+    /// <summary>A B of at most this size is packed whole and reused across A's row blocks (a quarter of a 1 MB L2).</summary>
     private const long WholeBytes = 256 * 1024;
 
     /// <summary>Below this many multiply-adds one thread is faster than waking another.</summary>
