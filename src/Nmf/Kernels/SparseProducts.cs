@@ -95,8 +95,13 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
     internal static T[] PaddedTable(DenseMatrix<T> h, int threads, SimdPath path, out int start, out int kp)
     {
         int v = SimdSelect.Lanes<T>(path);
-        kp = (h.Rows + v - 1) / v * v;
-        return BuildTable(h.Data, h.Rows, h.Cols, kp, threads, out start);
+        int k = h.Rows, padded = (k + v - 1) / v * v;
+
+        // When a row's last vector needs at most half its lanes, rows are left unpadded (k = 20 doubles: 160 bytes, not
+        // 192): the kernels load that half only, every row still touches 3 cache lines, and the table and its hot rows
+        // take a sixth less cache.
+        kp = k % v != 0 && k % v <= v / 2 ? k : padded;
+        return BuildTable(h.Data, k, h.Cols, kp, threads, out start);
     }
 
     /// <summary>
@@ -408,10 +413,17 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
         public static void AllColumns(int* rowPtr, int* cols, T* vals, T* table, int kp, int k, int r0, int r1, T* output, T* temp)
         {
             int v = TS.Count;
-            for (int q0 = 0; q0 < kp; q0 += 4 * v)
+            for (int q0 = 0; q0 < k; q0 += 4 * v)
             {
-                switch ((kp - q0) / v)
+                // Vectors of this chunk, and whether the table's row ends inside the last one (an unpadded table).
+                int vectors = Math.Min(4, (k - q0 + v - 1) / v);
+                bool half = q0 + (vectors * v) > kp;
+                switch (vectors)
                 {
+                    case 1 when half: PairedRows<OneHalf>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp); break;
+                    case 2 when half: PairedRows<TwoHalf>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp); break;
+                    case 3 when half: PairedRows<ThreeHalf>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp); break;
+                    case 4 when half: PairedRows<FourHalf>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp); break;
                     case 1: PairedRows<One>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp); break;
                     case 2: PairedRows<Two>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp); break;
                     case 3: PairedRows<Three>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp); break;
