@@ -253,7 +253,7 @@ public static class NmfInitializer
 
         // standard_normal(...).astype(X.dtype) then avg * ... then abs: H first, then W. Double factors take the draws
         // in place; float ones through a buffer of 64 K doubles (long draws run their second step on every core).
-        var normals = typeof(T) == typeof(double) ? [] : new double[Math.Min(1 << 16, Math.Max(h.Data.Length, w.Data.Length))];
+        var normals = typeof(T) == typeof(double) ? [] : new double[Math.Min(1 << 18, Math.Max(h.Data.Length, w.Data.Length))];
         foreach (var target in new[] { h.Data, w.Data })
         {
             if (typeof(T) == typeof(double))
@@ -268,14 +268,44 @@ public static class NmfInitializer
             {
                 var chunk = normals.AsSpan(0, Math.Min(normals.Length, target.Length - start));
                 rng.StandardNormal(chunk);
-                for (int i = 0; i < chunk.Length; i++)
+                var values = target.AsSpan(start, chunk.Length);
+                if (typeof(T) == typeof(float))
                 {
-                    target[start + i] = T.Abs(avg * T.CreateTruncating(chunk[i]));
+                    Narrow(chunk, System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(values));
                 }
+                else
+                {
+                    for (int i = 0; i < chunk.Length; i++)
+                    {
+                        values[i] = T.CreateTruncating(chunk[i]);
+                    }
+                }
+
+                ScaleAbs(values, avg);
             }
         }
 
         return (w, h);
+    }
+
+    /// <summary>float values[i] = (float)source[i], rounded to nearest as NumPy's <c>astype(float32)</c> does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Narrow(ReadOnlySpan<double> source, Span<float> values)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int step = 2 * Vector<double>.Count;
+            for (; i <= source.Length - step; i += step)
+            {
+                Vector.Narrow(new Vector<double>(source[i..]), new Vector<double>(source[(i + Vector<double>.Count)..])).CopyTo(values[i..]);
+            }
+        }
+
+        for (; i < source.Length; i++)
+        {
+            values[i] = (float)source[i];
+        }
     }
 
     /// <summary>

@@ -92,6 +92,18 @@ public class NmfInitializerTests(ITestOutputHelper output)
         Assert.True(ReferenceFile.MaxRelativeError(wf.Data.Select(v => (double)v).ToArray(), Small[$"random32_{seed}_W"]) <= 1e-6);
         Assert.True(ReferenceFile.MaxRelativeError(hf.Data.Select(v => (double)v).ToArray(), Small[$"random32_{seed}_H"]) <= 1e-6);
 
+        // The float factors are the double draws rounded to float, then scaled and made positive in float, element by element.
+        var rs = NumpyRandomState.FromSeed(seed);
+        float avg = MathF.Sqrt(NmfInitializer.Mean(x.Convert<float>()) / 5);
+        var normals = new double[hf.Data.Length + wf.Data.Length];
+        for (int i = 0; i < normals.Length; i++)
+        {
+            normals[i] = rs.StandardNormal();
+        }
+
+        Assert.Equal(normals[..hf.Data.Length].Select(v => MathF.Abs(avg * (float)v)), hf.Data);
+        Assert.Equal(normals[hf.Data.Length..].Select(v => MathF.Abs(avg * (float)v)), wf.Data);
+
         // Same seed, same numbers; sparse X draws the same.
         var (w2, h2) = NmfInitializer.Initialize(CsrMatrix<double>.FromDense(x), 5, NmfInit.Random, seed);
         Assert.True(ReferenceFile.MaxRelativeError(w2.Data, w.Data) <= 1e-15 && ReferenceFile.MaxRelativeError(h2.Data, h.Data) <= 1e-15);
