@@ -252,7 +252,7 @@ public static class NmfInitializer
         var w = new DenseMatrix<T>(n, k);
 
         // standard_normal(...).astype(X.dtype) then avg * ... then abs: H first, then W. Double factors take the draws
-        // in place; float ones through a buffer of 64 K doubles (long draws run their second step on every core).
+        // in place; float ones through a buffer of 256 K doubles (long draws run their second step on every core).
         var normals = typeof(T) == typeof(double) ? [] : new double[Math.Min(1 << 18, Math.Max(h.Data.Length, w.Data.Length))];
         foreach (var target in new[] { h.Data, w.Data })
         {

@@ -88,6 +88,17 @@ public sealed class NumpyRandomState
             return cached;
         }
 
+        var (x1, x2) = AcceptedPair();
+        double f = PolarFactor((x1 * x1) + (x2 * x2));
+        _gauss = f * x1;
+        _hasGauss = true;
+        return f * x2;
+    }
+
+    /// <summary>The polar method's next accepted pair of uniforms on (−1, 1): attempts until 0 &lt; x1² + x2² &lt; 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private (double X1, double X2) AcceptedPair()
+    {
         double x1, x2, r2;
         do
         {
@@ -97,11 +108,12 @@ public sealed class NumpyRandomState
         }
         while (r2 >= 1.0 || r2 == 0.0);
 
-        double f = Math.Sqrt(-2.0 * Math.Log(r2) / r2);
-        _gauss = f * x1;
-        _hasGauss = true;
-        return f * x2;
+        return (x1, x2);
     }
+
+    /// <summary>The polar method's scale of an accepted pair, sqrt(−2·ln r² / r²), as <c>legacy_gauss</c> computes it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double PolarFactor(double r2) => Math.Sqrt(-2.0 * Math.Log(r2) / r2);
 
     /// <summary>Fills <paramref name="destination"/> with standard normal draws in order (<c>standard_normal(size)</c>).</summary>
     /// <remarks>
@@ -124,7 +136,7 @@ public sealed class NumpyRandomState
         {
             fixed (double* p = pairs)
             {
-                PolarStep.TouchPages(p, pairs.Length);
+                PageTouch.Run(p, pairs.Length);
                 AcceptedPairs(pairs);
                 PolarStep.Run(p, pairs.Length / 2);
             }
@@ -179,15 +191,7 @@ public sealed class NumpyRandomState
             _pos = pos;
             if (p < count && pos < StateLength)
             {
-                double x1, x2, r2;
-                do
-                {
-                    x1 = (2.0 * RandomSample()) - 1.0;
-                    x2 = (2.0 * RandomSample()) - 1.0;
-                    r2 = (x1 * x1) + (x2 * x2);
-                }
-                while (r2 >= 1.0 || r2 == 0.0);
-
+                var (x1, x2) = AcceptedPair();
                 Unsafe.Add(ref d, 2 * p) = x2;
                 Unsafe.Add(ref d, (2 * p) + 1) = x1;
                 p++;
@@ -253,43 +257,11 @@ public sealed class NumpyRandomState
     {
         private const int PairsPerPart = 16384;
 
-        /// <summary>Doubles per 4 KB page.</summary>
-        private const int PageLength = 512;
-
         [ThreadStatic]
         private static PolarStep? _cached;
 
         private double* _pairs;
         private int _count, _parts;
-        private bool _touch;
-
-        /// <summary>
-        /// Writes one element of every page of a long destination on every core before the sequential step fills it: a
-        /// fresh array's pages are mapped and zeroed by the kernel at first touch, which cost P1's init about 3 ms on
-        /// one core (the values written are overwritten, so nothing else changes).
-        /// </summary>
-        public static void TouchPages(double* values, int length)
-        {
-            if (length < 64 * PageLength)
-            {
-                return;
-            }
-
-            var job = _cached ??= new PolarStep();
-            job._pairs = values;
-            job._count = length;
-            job._parts = 8;
-            job._touch = true;
-            try
-            {
-                Kernels.KernelThreads.Run(job, job._parts, 0);
-            }
-            finally
-            {
-                job._pairs = null;
-                job._touch = false;
-            }
-        }
 
         public static void Run(double* pairs, int count)
         {
@@ -312,23 +284,60 @@ public sealed class NumpyRandomState
         {
             int p0 = (int)((long)_count * part / _parts), p1 = (int)((long)_count * (part + 1) / _parts);
             double* d = _pairs;
-            if (_touch)
-            {
-                for (int e = p0; e < p1; e += PageLength)
-                {
-                    d[e] = 0.0;
-                }
-
-                return;
-            }
-
             for (int p = p0; p < p1; p++)
             {
                 double x2 = d[2 * p], x1 = d[(2 * p) + 1];
-                double r2 = (x1 * x1) + (x2 * x2);
-                double f = Math.Sqrt(-2.0 * Math.Log(r2) / r2);
+                double f = PolarFactor((x1 * x1) + (x2 * x2));
                 d[2 * p] = f * x2;
                 d[(2 * p) + 1] = f * x1;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes one element of every page of a long destination on every core before the sequential step fills it: a
+    /// fresh array's pages are mapped and zeroed by the kernel at first touch, which cost P1's init about 3 ms on one
+    /// core (the values written are overwritten, so nothing else changes).
+    /// </summary>
+    private sealed unsafe class PageTouch : Kernels.IPartitionedWork
+    {
+        /// <summary>Doubles per 4 KB page.</summary>
+        private const int PageLength = 512;
+
+        private const int Parts = 8;
+
+        [ThreadStatic]
+        private static PageTouch? _cached;
+
+        private double* _values;
+        private int _length;
+
+        public static void Run(double* values, int length)
+        {
+            if (length < 64 * PageLength)
+            {
+                return;
+            }
+
+            var job = _cached ??= new PageTouch();
+            job._values = values;
+            job._length = length;
+            try
+            {
+                Kernels.KernelThreads.Run(job, Parts, 0);
+            }
+            finally
+            {
+                job._values = null;
+            }
+        }
+
+        public void RunPart(int part)
+        {
+            int e0 = (int)((long)_length * part / Parts), e1 = (int)((long)_length * (part + 1) / Parts);
+            for (int e = e0; e < e1; e += PageLength)
+            {
+                _values[e] = 0.0;
             }
         }
     }

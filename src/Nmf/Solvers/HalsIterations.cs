@@ -88,7 +88,8 @@ internal static class HalsIterations
     /// The W half: up to <paramref name="passes"/> passes over W against X·Hᵀ and <paramref name="gram"/>, returning the
     /// violation of the first; with <paramref name="wtx"/>, also WᵀX and WᵀW of the new W. Dense X then takes one fused
     /// pass (<see cref="FusedRowPasses{T}"/>: X read once for all three), CSR X forms X·Hᵀ block by block into the
-    /// passes; otherwise X·Hᵀ goes through <paramref name="xht"/> (formed only when <paramref name="formXht"/>).
+    /// passes and sums WᵀW there too (WᵀX then through the transpose); otherwise X·Hᵀ goes through <paramref name="xht"/>
+    /// (formed only when <paramref name="formXht"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double UpdateW<T>(
@@ -102,9 +103,11 @@ internal static class HalsIterations
         }
 
         double violation;
+        bool wtwFormed = false;
         if (wtx is not null && x is CsrMatrix<T> csr && FusedRowPasses<T>.IsAvailable)
         {
-            violation = double.CreateChecked(FusedRowPasses<T>.Run(csr, h, w, gram, l1, order, passes, epsilon, wtx is null ? null : wtw, threads));
+            violation = double.CreateChecked(FusedRowPasses<T>.Run(csr, h, w, gram, l1, order, passes, epsilon, wtw, threads));
+            wtwFormed = true;
         }
         else
         {
@@ -118,7 +121,7 @@ internal static class HalsIterations
 
         if (wtx is not null)
         {
-            if (x is not CsrMatrix<T> || !FusedRowPasses<T>.IsAvailable)
+            if (!wtwFormed)
             {
                 Products.GramCols(w, wtw, threads);
             }
