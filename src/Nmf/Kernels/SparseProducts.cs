@@ -198,10 +198,30 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
                 }
             }
 
+            // Whole V x V tiles (V components of V columns) by register transposes; the components past the last
+            // whole tile and the columns past the last whole tile of the part one element at a time.
+            int tiled = 0, tiledColumns = 0;
+            if (Simd512<T>.HasTranspose)
+            {
+                int v = Simd512<T>.Count;
+                tiled = k / v * v;
+                tiledColumns = (j1 - j0) / v * v;
+                fixed (T* ph = _h, pt = table)
+                {
+                    for (int c0 = 0; c0 < tiled; c0 += v)
+                    {
+                        for (int j = 0; j < tiledColumns; j += v)
+                        {
+                            Simd512<T>.TransposeSquare(ph + ((long)c0 * m) + j0 + j, m, pt + ((long)j * kp) + c0, kp, v);
+                        }
+                    }
+                }
+            }
+
             for (int c = 0; c < k; c++)
             {
                 var hc = _h.AsSpan((c * m) + j0, j1 - j0);
-                for (int j = 0; j < hc.Length; j++)
+                for (int j = c < tiled ? tiledColumns : 0; j < hc.Length; j++)
                 {
                     table[(j * kp) + c] = hc[j];
                 }
