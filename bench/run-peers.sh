@@ -7,7 +7,8 @@
 #   apt-get install -y --no-install-recommends python3-sklearn r-cran-rcppml r-cran-nmf libopenblas0-pthread
 # (without libopenblas0-pthread Debian's NumPy may run on the reference BLAS, 15-30x slower on P1; the runner warns.)
 # Usage: bench/run-peers.sh [--quick]     (--quick: fewer iterations and one run each, for a smoke run)
-# Every command (ours and the peers') runs NMF_BENCH_REPS times (default 3); the table takes the median run.
+# Every command (ours and the peers') runs NMF_BENCH_REPS times (default 3); the table takes the median run. A command
+# of ours and the scikit-learn command it is compared with run alternately, so both sides of a ratio share the minutes.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -45,9 +46,25 @@ declare -a commands
 run() {
   local name=$1; shift
   commands+=("$*")
-  local line runs=()
+  local runs=()
   for ((r = 0; r < reps; r++)); do runs+=("$(eval "$@" 2>&1 | tail -1)"); done
-  line=$(printf '%s\n' "${runs[@]}" | awk '{ s = ""; for (i = 1; i <= NF; i++) if ($i ~ /^seconds=/) s = substr($i, 9); print s "\t" $0 }' \
+  median_line "$name" "${runs[@]}"
+}
+# pair NAME_A COMMAND_A NAME_B COMMAND_B: like run for both, but the two commands alternate (A B A B ...), so that the
+# two medians of a ratio come from the same minutes of the machine (its load drifts within a run of this script).
+pair() {
+  local name_a=$1 cmd_a=$2 name_b=$3 cmd_b=$4 r runs_a=() runs_b=()
+  commands+=("$cmd_a" "$cmd_b")
+  for ((r = 0; r < reps; r++)); do
+    runs_a+=("$(eval "$cmd_a" 2>&1 | tail -1)")
+    runs_b+=("$(eval "$cmd_b" 2>&1 | tail -1)")
+  done
+  median_line "$name_a" "${runs_a[@]}"
+  median_line "$name_b" "${runs_b[@]}"
+}
+median_line() {
+  local name=$1 line; shift
+  line=$(printf '%s\n' "$@" | awk '{ s = ""; for (i = 1; i <= NF; i++) if ($i ~ /^seconds=/) s = substr($i, 9); print s "\t" $0 }' \
     | sort -g | awk -v m=$(((reps + 1) / 2)) 'NR == m' | cut -f2-)
   echo "$name $line" >> "$log"
   echo "$name $line" >&2
@@ -55,34 +72,29 @@ run() {
 field() { grep "^$1 " "$log" | tail -1 | tr ' ' '\n' | sed -n "s/^$2=//p" | head -1; }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+# with_peer NAME_A COMMAND_A NAME_B COMMAND_B: the pair alternated when scikit-learn is there, else ours alone.
+with_peer() { if [ $have_sk = 1 ]; then pair "$@"; else run "$1" "$2"; fi; }
 # --- P1 dense, k = 32 ---
-run p1_ours_cd64 "$ours fit $P1 -k 32 --iters $it_cd --solver cd"
+with_peer p1_ours_cd64 "$ours fit $P1 -k 32 --iters $it_cd --solver cd" p1_sk_cd "$sk $P1 -k 32 --iters $it_cd --solver cd"
 run p1_ours_cd32 "$ours fit $P1 -k 32 --iters $it_cd --solver cd --dtype float32"
 run p1_ours_cd64_t1 "$ours fit $P1 -k 32 --iters $it_cd --solver cd --threads 1"
-run p1_ours_ehals "$ours fit $P1 -k 32 --iters 40 --solver ehals --target 0.085"
+with_peer p1_ours_ehals "$ours fit $P1 -k 32 --iters 40 --solver ehals --target 0.085" \
+  p1_sk_cd_target "$sk $P1 -k 32 --iters $it_sk_target --solver cd"
 run p1_ours_hals "$ours fit $P1 -k 32 --iters 40 --solver hals --target 0.085"
 for r in 12500 25000; do run p1_ours_cd64_rows$r "$ours fit $P1 -k 32 --iters $it_cd --solver cd --rows $r"; done
-if [ $have_sk = 1 ]; then
-  run p1_sk_cd "$sk $P1 -k 32 --iters $it_cd --solver cd"
-  run p1_sk_cd_target "$sk $P1 -k 32 --iters $it_sk_target --solver cd"
-fi
 # --- P2 sparse, k = 20 ---
-run p2_ours_cd "$ours fit $P2 -k 20 --iters $it_cd --solver cd"
-run p2_ours_mu "$ours fit $P2 -k 20 --iters $it_mu --solver mu"
-run p2_ours_cd32 "$ours fit $P2 -k 20 --iters $it_cd --solver cd --dtype float32"
+with_peer p2_ours_cd "$ours fit $P2 -k 20 --iters $it_cd --solver cd" p2_sk_cd "$sk $P2 -k 20 --iters $it_cd --solver cd"
+with_peer p2_ours_mu "$ours fit $P2 -k 20 --iters $it_mu --solver mu" p2_sk_mu "$sk $P2 -k 20 --iters $it_mu --solver mu"
+with_peer p2_ours_cd32 "$ours fit $P2 -k 20 --iters $it_cd --solver cd --dtype float32" \
+  p2_sk_cd32 "$sk $P2 -k 20 --iters $it_cd --solver cd --dtype float32"
 run p2_ours_cd64_t1 "$ours fit $P2 -k 20 --iters $it_cd --solver cd --threads 1"
 # A default fit: scikit-learn's tol 1e-4 and max_iter 200, the same stopping rule on both sides (same iterations).
-run p2_ours_cd_default "$ours fit $P2 -k 20 --iters $it_default --tol 1e-4 --solver cd"
-if [ $have_sk = 1 ]; then
-  run p2_sk_cd "$sk $P2 -k 20 --iters $it_cd --solver cd"
-  run p2_sk_cd_default "$sk $P2 -k 20 --iters $it_default --tol 1e-4 --solver cd"
-  run p2_sk_cd32 "$sk $P2 -k 20 --iters $it_cd --solver cd --dtype float32"
-  run p2_sk_mu "$sk $P2 -k 20 --iters $it_mu --solver mu"
-fi
+with_peer p2_ours_cd_default "$ours fit $P2 -k 20 --iters $it_default --tol 1e-4 --solver cd" \
+  p2_sk_cd_default "$sk $P2 -k 20 --iters $it_default --tol 1e-4 --solver cd"
 [ $have_rc = 1 ] && run p2_rcppml "$rc $P2 20 $it_cd 2"
 # --- P3: P1 with Kullback-Leibler, mu, k = 32 ---
-run p3_ours_kl "$ours fit $P1 -k 32 --iters $it_kl --solver mu --loss kullback-leibler"
-[ $have_sk = 1 ] && run p3_sk_kl "$sk $P1 -k 32 --iters $it_kl --solver mu --loss kullback-leibler"
+with_peer p3_ours_kl "$ours fit $P1 -k 32 --iters $it_kl --solver mu --loss kullback-leibler" \
+  p3_sk_kl "$sk $P1 -k 32 --iters $it_kl --solver mu --loss kullback-leibler"
 # --- kernels ---
 kernels=$("$ours" time 0 10 "$P1" "$P2" 2>&1)
 commands+=("$ours time 0 10 $P1 $P2")
@@ -105,7 +117,7 @@ section=$(mktemp)
   echo "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr), .NET $(dotnet --version 2>/dev/null)."
   echo "Load average (1, 5, 15 min) before: $load_before; after: $load_after. With other work on the machine the"
   echo "absolute times are noisy; every command ran $reps times and the table takes the run with the median time; ratios come"
-  echo "from runs in this one invocation."
+  echo "from runs in this one invocation, each of ours alternating with the scikit-learn command it is compared with."
   echo "scikit-learn: $([ $have_sk = 1 ] && /usr/bin/python3 -c 'import sklearn, numpy; print(sklearn.__version__, "numpy", numpy.__version__)' || echo missing), BLAS $blas."
   echo "RcppML: $([ $have_rc = 1 ] && Rscript -e 'cat(as.character(packageVersion("RcppML")))' 2>/dev/null || echo 'missing (apt-get install -y --no-install-recommends r-cran-rcppml)')."
   echo
