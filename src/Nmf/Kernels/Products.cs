@@ -77,7 +77,14 @@ internal static unsafe class Products
             case DenseMatrix<T> d:
                 fixed (T* pw = w.Data, px = d.Data, pr = result.Data)
                 {
-                    Gemm<T>.Run(w.Cols, d.Cols, d.Rows, pw, 1, w.Cols, px, d.Cols, false, pr, result.Cols, threads, path);
+                    if (TallProducts<T>.Serves(d.Rows, d.Cols, w.Cols))
+                    {
+                        TallProducts<T>.WtX(pw, px, d.Rows, d.Cols, w.Cols, pr, threads, path);
+                    }
+                    else
+                    {
+                        Gemm<T>.Run(w.Cols, d.Cols, d.Rows, pw, 1, w.Cols, px, d.Cols, false, pr, result.Cols, threads, path);
+                    }
                 }
 
                 break;
