@@ -16,8 +16,21 @@ internal static unsafe class TallProducts<T> where T : unmanaged, IFloatingPoint
     private const int BlockRows = 256;
     private const int Groups = 32;
 
-    /// <summary>Whether <see cref="WtX"/> serves this shape: many rows, few columns and components.</summary>
-    public static bool Serves(int n, int m, int k) => n >= 4 * BlockRows && n >= 16 * m && m <= 4096 && k <= 256;
+    /// <summary>The groups' partials together stay within this many bytes (fewer groups for larger m·k).</summary>
+    private const long PartialBudgetBytes = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// Whether <see cref="WtX"/> serves this shape: many rows, few columns and components, and at least two groups'
+    /// partials within the budget.
+    /// </summary>
+    public static bool Serves(int n, int m, int k) =>
+        n >= 4 * BlockRows && n >= 16L * m && 2 * PartialBytes(m, k) <= PartialBudgetBytes;
+
+    private static long PartialBytes(int m, int k) => (long)m * k * Unsafe.SizeOf<T>();
+
+    /// <summary>Fixed groups of blocks (by the shape alone): up to 32, as many as the partials' budget allows.</summary>
+    private static int GroupCount(int blocks, int m, int k) =>
+        (int)Math.Clamp(Math.Min(Groups, PartialBudgetBytes / PartialBytes(m, k)), 1, blocks);
 
     /// <summary>result (k x m) = Wᵀ·X for row-major W (n x k) and X (n x m).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -25,7 +38,7 @@ internal static unsafe class TallProducts<T> where T : unmanaged, IFloatingPoint
     {
         var job = Job.Cached ??= new Job();
         int blocks = (n + BlockRows - 1) / BlockRows;
-        job.GroupCount = Math.Min(Groups, blocks);
+        job.GroupCount = GroupCount(blocks, m, k);
         job.Blocks = blocks;
         job.W = w;
         job.X = x;
