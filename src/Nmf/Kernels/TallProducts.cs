@@ -16,6 +16,9 @@ internal static unsafe class TallProducts<T> where T : unmanaged, IFloatingPoint
     private const int BlockRows = 256;
     private const int Groups = 32;
 
+    /// <summary>Blocks of X up to this size (half of L2) are read in order before the product.</summary>
+    private const long TouchBytes = 512 * 1024;
+
     /// <summary>The groups' partials together stay within this many bytes (fewer groups for larger m·k).</summary>
     private const long PartialBudgetBytes = 16L * 1024 * 1024;
 
@@ -24,7 +27,7 @@ internal static unsafe class TallProducts<T> where T : unmanaged, IFloatingPoint
     /// partials within the budget.
     /// </summary>
     public static bool Serves(int n, int m, int k) =>
-        n >= 4 * BlockRows && n >= 16L * m && 2 * PartialBytes(m, k) <= PartialBudgetBytes;
+        m > 0 && k > 0 && n >= 4 * BlockRows && n >= 16L * m && 2 * PartialBytes(m, k) <= PartialBudgetBytes;
 
     private static long PartialBytes(int m, int k) => (long)m * k * Unsafe.SizeOf<T>();
 
@@ -116,7 +119,7 @@ internal static unsafe class TallProducts<T> where T : unmanaged, IFloatingPoint
                 for (int b = b0; b < b1; b++)
                 {
                     int i0 = b * BlockRows, rows = Math.Min(BlockRows, N - i0);
-                    if (sizeof(T) == 8)
+                    if (sizeof(T) == 8 && (long)rows * m * sizeof(T) <= TouchBytes)
                     {
                         // The product reads X_B by columns of its rows (m elements apart); read in order first, so that
                         // it comes in at the streaming rate and the product finds it in L2 (P1's shape in double: 103–113
