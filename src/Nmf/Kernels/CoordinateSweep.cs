@@ -46,12 +46,13 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
 
     /// <summary>
     /// As above, on a chosen vector path, for the rows starting at element <paramref name="fOffset"/> of
-    /// <paramref name="f"/> and <paramref name="rOffset"/> of <paramref name="rhs"/>.
+    /// <paramref name="f"/> and <paramref name="rOffset"/> of <paramref name="rhs"/>; <paramref name="swept"/>, when
+    /// given, sees each block of rows after its sweep, on the thread that swept it (in row order at one thread).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static SweepResult<T> Run(
         T[] f, int rows, int fRow, int fComp, T[] gram, int k, T[] rhs, int rRow, int rComp, T l1, int[] order, int threads,
-        SimdPath path, int fOffset = 0, int rOffset = 0)
+        SimdPath path, int fOffset = 0, int rOffset = 0, ISweptBlocks<T>? swept = null)
     {
         ArgumentNullException.ThrowIfNull(f);
         ArgumentNullException.ThrowIfNull(gram);
@@ -69,9 +70,9 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
 
         return path switch
         {
-            SimdPath.V512 => Job<Vector512<T>, Simd512<T>>.Execute(f, rows, fRow, fComp, gram, k, rhs, rRow, rComp, l1, order, threads, fOffset, rOffset),
-            SimdPath.V256 => Job<Vector256<T>, Simd256<T>>.Execute(f, rows, fRow, fComp, gram, k, rhs, rRow, rComp, l1, order, threads, fOffset, rOffset),
-            SimdPath.V128 => Job<Vector128<T>, Simd128<T>>.Execute(f, rows, fRow, fComp, gram, k, rhs, rRow, rComp, l1, order, threads, fOffset, rOffset),
+            SimdPath.V512 => Job<Vector512<T>, Simd512<T>>.Execute(f, rows, fRow, fComp, gram, k, rhs, rRow, rComp, l1, order, threads, fOffset, rOffset, swept),
+            SimdPath.V256 => Job<Vector256<T>, Simd256<T>>.Execute(f, rows, fRow, fComp, gram, k, rhs, rRow, rComp, l1, order, threads, fOffset, rOffset, swept),
+            SimdPath.V128 => Job<Vector128<T>, Simd128<T>>.Execute(f, rows, fRow, fComp, gram, k, rhs, rRow, rComp, l1, order, threads, fOffset, rOffset, swept),
             _ => Reference(f.AsSpan(fOffset), rows, fRow, fComp, gram, k, rhs.AsSpan(rOffset), rRow, rComp, l1, order),
         };
     }
@@ -124,6 +125,7 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
         private int[]? _order;
         private int _rows, _fRow, _fComp, _k, _rRow, _rComp, _blocks, _parts, _fOffset, _rOffset;
         private T _l1;
+        private ISweptBlocks<T>? _swept;
 
         /// <summary>Rows per block: eight vectors of lanes, eight independent chains over c.</summary>
         private static int Lanes => 8 * TS.Count;
@@ -131,9 +133,10 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static SweepResult<T> Execute(
             T[] f, int rows, int fRow, int fComp, T[] gram, int k, T[] rhs, int rRow, int rComp, T l1, int[] order, int threads,
-            int fOffset, int rOffset)
+            int fOffset, int rOffset, ISweptBlocks<T>? swept)
         {
             var job = _cached ??= new Job<TV, TS>();
+            job._swept = swept;
             job._fOffset = fOffset;
             job._rOffset = rOffset;
             job._f = f;
@@ -167,6 +170,7 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
             finally
             {
                 job._f = job._gram = job._rhs = null;
+                job._swept = null;
                 job._order = null;
             }
         }
@@ -191,6 +195,7 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
                     {
                         // Lane-per-row already (a column-major factor such as Hᵀ): swept where it lies.
                         SweepBlock(f0 + i0, _fComp, r0 + i0, _rComp, gram, ref violation, ref change);
+                        _swept?.Swept(f0 + i0, _fComp, lanes);
                         continue;
                     }
 
@@ -204,6 +209,7 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
                     }
 
                     SweepBlock(fSource, fSource == fb ? lanes : _fComp, rSource, rSource == rb ? lanes : _rComp, gram, ref violation, ref change);
+                    _swept?.Swept(fSource, fSource == fb ? lanes : _fComp, lanes);
                     if (fSource == fb)
                     {
                         Scatter(fb, i0, count, f0, fLength);
@@ -436,4 +442,15 @@ internal static unsafe class CoordinateSweep<T> where T : unmanaged, IFloatingPo
             }
         }
     }
+}
+
+/// <summary>
+/// Sees each block of a factor right after the sweep updated it, while it lies lane-per-row in L1: component c's values
+/// for the block's rows at <c>block + c·stride</c>, <c>length</c> lanes (rows past the factor's end read as zero).
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+internal unsafe interface ISweptBlocks<T> where T : unmanaged
+{
+    /// <summary>Called once per block, after its sweep.</summary>
+    void Swept(T* block, nint stride, int length);
 }

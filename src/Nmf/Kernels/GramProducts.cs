@@ -63,6 +63,45 @@ internal static unsafe class GramProducts<T> where T : unmanaged, IFloatingPoint
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows(T* a, int k, int n, T* result, int threads, SimdPath path) => Run(a, n, k, false, result, threads, path);
 
+    /// <summary>
+    /// Starts a running AᵀA on the calling thread for a factor with k components whose rows come in blocks already laid
+    /// lane-per-row (the coordinate sweep's buffers): <see cref="AddBlock"/> for each, then <see cref="EndBlocks"/>.
+    /// Nothing else on this thread may use this class in between.
+    /// </summary>
+    public static void BeginBlocks(int k, SimdPath path)
+    {
+        switch (path)
+        {
+            case SimdPath.V512: Job<Vector512<T>, Simd512<T>>.Begin(k); break;
+            case SimdPath.V256: Job<Vector256<T>, Simd256<T>>.Begin(k); break;
+            case SimdPath.V128: Job<Vector128<T>, Simd128<T>>.Begin(k); break;
+            default: throw new InvalidOperationException("the scalar path uses the reference products.");
+        }
+    }
+
+    /// <summary>Adds a block: component c's values for <paramref name="length"/> rows (a multiple of the vector width) at <c>signals + c·stride</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddBlock(T* signals, nint stride, int length, SimdPath path)
+    {
+        switch (path)
+        {
+            case SimdPath.V512: Job<Vector512<T>, Simd512<T>>.Add(signals, stride, length); break;
+            case SimdPath.V256: Job<Vector256<T>, Simd256<T>>.Add(signals, stride, length); break;
+            default: Job<Vector128<T>, Simd128<T>>.Add(signals, stride, length); break;
+        }
+    }
+
+    /// <summary>Writes the running AᵀA (k x k, exactly symmetric) to <paramref name="result"/>.</summary>
+    public static void EndBlocks(T* result, SimdPath path)
+    {
+        switch (path)
+        {
+            case SimdPath.V512: Job<Vector512<T>, Simd512<T>>.End(result); break;
+            case SimdPath.V256: Job<Vector256<T>, Simd256<T>>.End(result); break;
+            default: Job<Vector128<T>, Simd128<T>>.End(result); break;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run(T* a, int n, int k, bool transposed, T* result, int threads, SimdPath path)
     {
@@ -155,13 +194,50 @@ internal static unsafe class GramProducts<T> where T : unmanaged, IFloatingPoint
             }
         }
 
+        /// <summary>See <see cref="BeginBlocks"/>: this thread's job takes k and clears its accumulators.</summary>
+        public static void Begin(int k)
+        {
+            var job = _cached ??= new Job<TV, TS>();
+            job._k = k;
+            job.Buffers(out int accLength);
+            new Span<T>(_accumulators, 0, accLength).Clear();
+        }
+
+        /// <summary>See <see cref="AddBlock"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void RunPart(int part)
+        public static void Add(T* signals, nint stride, int length)
+        {
+            fixed (T* acc = _accumulators)
+            {
+                _cached!.Tiles(signals, stride, length, acc);
+            }
+        }
+
+        /// <summary>See <see cref="EndBlocks"/>.</summary>
+        public static void End(T* result)
+        {
+            var job = _cached!;
+            int k = job._k;
+            fixed (T* acc = _accumulators)
+            {
+                job.SumLanes(acc, result);
+            }
+
+            for (int r = 0; r < k; r++)
+            {
+                for (int c = r + 1; c < k; c++)
+                {
+                    result[(c * k) + r] = result[(r * k) + c];
+                }
+            }
+        }
+
+        /// <summary>Sizes this thread's accumulators and chunk for the job's k.</summary>
+        private void Buffers(out int accLength)
         {
             int v = TS.Count, k = _k, blocks = Blocks, width = ChunkWidth;
-            int s0 = (int)((long)_n * part / _parts), s1 = (int)((long)_n * (part + 1) / _parts);
             int pairs = blocks * (blocks + 1) / 2;
-            int accLength = pairs * TileSize * TileSize * v;
+            accLength = pairs * TileSize * TileSize * v;
             if (_accumulators is null || _accumulators.Length < accLength)
             {
                 _accumulators = GC.AllocateUninitializedArray<T>(accLength, pinned: true);
@@ -173,7 +249,14 @@ internal static unsafe class GramProducts<T> where T : unmanaged, IFloatingPoint
             {
                 _chunk = GC.AllocateUninitializedArray<T>(chunkLength, pinned: true);
             }
+        }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void RunPart(int part)
+        {
+            int v = TS.Count, k = _k, width = ChunkWidth;
+            int s0 = (int)((long)_n * part / _parts), s1 = (int)((long)_n * (part + 1) / _parts);
+            Buffers(out int accLength);
             new Span<T>(_accumulators, 0, accLength).Clear();
             fixed (T* acc = _accumulators, chunk = _chunk, partials = _partials)
             {
@@ -191,23 +274,29 @@ internal static unsafe class GramProducts<T> where T : unmanaged, IFloatingPoint
                     Tiles(chunk, width, length, acc);
                 }
 
-                // Lanes summed per accumulator into this part's k x k partial (upper triangle).
-                T* partial = partials + ((long)part * k * k);
-                int pair = 0;
-                for (int tb = 0; tb < blocks; tb++)
+                SumLanes(acc, partials + ((long)part * k * k));
+            }
+        }
+
+        /// <summary>Lanes summed per accumulator into a k x k partial (upper triangle).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void SumLanes(T* acc, T* partial)
+        {
+            int v = TS.Count, k = _k, blocks = Blocks;
+            int pair = 0;
+            for (int tb = 0; tb < blocks; tb++)
+            {
+                for (int cb = tb; cb < blocks; cb++, pair++)
                 {
-                    for (int cb = tb; cb < blocks; cb++, pair++)
+                    T* tile = acc + ((long)pair * TileSize * TileSize * v);
+                    for (int i = 0; i < TileSize; i++)
                     {
-                        T* tile = acc + ((long)pair * TileSize * TileSize * v);
-                        for (int i = 0; i < TileSize; i++)
+                        for (int j = 0; j < TileSize; j++)
                         {
-                            for (int j = 0; j < TileSize; j++)
+                            int r = (tb * TileSize) + i, c = (cb * TileSize) + j;
+                            if (c < k && r <= c)
                             {
-                                int r = (tb * TileSize) + i, c = (cb * TileSize) + j;
-                                if (c < k && r <= c)
-                                {
-                                    partial[(r * k) + c] = TS.Sum(TS.Load(tile + (((i * TileSize) + j) * v)));
-                                }
+                                partial[(r * k) + c] = TS.Sum(TS.Load(tile + (((i * TileSize) + j) * v)));
                             }
                         }
                     }
