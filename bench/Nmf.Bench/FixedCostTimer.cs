@@ -18,8 +18,15 @@ internal static class FixedCostTimer
     {
         string path = args[0];
         int k = 32, threads = 1, reps = 5;
+        bool single = false;
         for (int a = 1; a + 1 < args.Length; a += 2)
         {
+            if (args[a] == "--dtype")
+            {
+                single = args[a + 1] == "float32";
+                continue;
+            }
+
             int v = int.Parse(args[a + 1], CultureInfo.InvariantCulture);
             switch (args[a])
             {
@@ -31,7 +38,14 @@ internal static class FixedCostTimer
         }
 
         IMatrix<double> x = path.Contains(".mtx", StringComparison.Ordinal) ? BenchData.ReadMtx(path) : BenchData.ReadNpy(path);
-        Pieces(x, k, threads, reps);
+        if (single)
+        {
+            Pieces<float>(x is DenseMatrix<double> d ? d.Convert<float>() : ((CsrMatrix<double>)x).Convert<float>(), k, threads, reps);
+        }
+        else
+        {
+            Pieces(x, k, threads, reps);
+        }
     }
 
     private static void Pieces<T>(IMatrix<T> x, int k, int threads, int reps) where T : unmanaged, IFloatingPointIeee754<T>

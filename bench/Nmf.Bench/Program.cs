@@ -9,7 +9,7 @@ if (args.Length > 0 && args[0] == "time")
     return;
 }
 
-// "fixed MATRIX [-k K] [--threads T] [--reps R]": the pieces of a fit's cost that do not depend on the iterations.
+// "fixed MATRIX [-k K] [--threads T] [--reps R] [--dtype float32]": the pieces of a fit's cost that do not depend on the iterations.
 if (args.Length > 1 && args[0] == "fixed")
 {
     FixedCostTimer.Run(args[1..]);
