@@ -143,20 +143,7 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
 
             if (wtx is not null)
             {
-                // The groups' partials of (WᵀX)ᵀ summed in order into the first, then transposed into WᵀX.
-                var sum = partials[..(k * m)];
-                for (int g = 1; g < job.GroupCount; g++)
-                {
-                    System.Numerics.Tensors.TensorPrimitives.Add(sum, partials.Slice(g * partialLength, k * m), sum);
-                }
-
-                for (int j = 0; j < m; j++)
-                {
-                    for (int t = 0; t < k; t++)
-                    {
-                        wtx.Data[(t * m) + j] = sum[(j * k) + t];
-                    }
-                }
+                TallProducts<T>.SumGroupsTransposed(partials, job.GroupCount, partialLength, m, k, wtx.Data);
             }
 
             T violation = job.Violations[0];

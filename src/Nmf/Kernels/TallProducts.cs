@@ -64,19 +64,27 @@ internal static unsafe class TallProducts<T> where T : unmanaged, IFloatingPoint
             job.W = job.X = null;
         }
 
-        // The groups' partials in order into the first, then transposed.
-        var partials = job.Partials.AsSpan();
-        var sum = partials[..length];
-        for (int g = 1; g < job.GroupCount; g++)
+        SumGroupsTransposed(job.Partials, job.GroupCount, length, m, k, new Span<T>(result, k * m));
+    }
+
+    /// <summary>
+    /// The groups' partials of (WᵀX)ᵀ (m x k, group g's at <c>g·stride</c>) summed in group order into the first, then
+    /// transposed into WᵀX (k x m): the fixed reduction shared with the fused W pass.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SumGroupsTransposed(Span<T> partials, int groups, int stride, int m, int k, Span<T> wtx)
+    {
+        var sum = partials[..(m * k)];
+        for (int g = 1; g < groups; g++)
         {
-            System.Numerics.Tensors.TensorPrimitives.Add(sum, partials.Slice(g * length, length), sum);
+            System.Numerics.Tensors.TensorPrimitives.Add(sum, partials.Slice(g * stride, m * k), sum);
         }
 
         for (int j = 0; j < m; j++)
         {
             for (int t = 0; t < k; t++)
             {
-                result[((long)t * m) + j] = sum[(j * k) + t];
+                wtx[(t * m) + j] = sum[(j * k) + t];
             }
         }
     }
