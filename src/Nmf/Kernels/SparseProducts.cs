@@ -33,6 +33,19 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
     /// <summary>Whether the CSR kernels prefetch the dense rows they will read (for measurement).</summary>
     internal static readonly bool Prefetch = Environment.GetEnvironmentVariable("NMF_NO_PREFETCH") is null;
 
+    /// <summary>
+    /// Stored entries (values and column indices) from which X·Hᵀ reads X's arrays ahead with non-temporal prefetches
+    /// (<see cref="StreamAhead"/>). A line fetched that way is kept out of L2, and so out of L3, which on AMD's cores
+    /// is filled by what L2 evicts: X's arrays, read once per iteration, then no longer push the factors and Xᵀ out of
+    /// L3. P2 in double (X's arrays 21 MB): W pass 3.3–3.9 → 3.1–3.7 ms, 6 of 6 alternated fits faster (3–5% per
+    /// iteration); in float (14 MB) it was slower in 4 of 5, since X's lines then partly survive in L3 from one
+    /// iteration to the next, so it starts at half of a 32 MB L3. Results do not depend on it.
+    /// </summary>
+    internal static long StreamBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>How many stored entries ahead X·Hᵀ streams X's arrays (2 KB of double values, 1 KB of indices).</summary>
+    private const int StreamAhead = 256;
+
     private const int CacheLine = 64;
 
     /// <summary>Rows of Wᵀ·X's transposed output gathered before they are written (see AxpyRows).</summary>
@@ -127,17 +140,22 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
     internal static void TableRows(CsrMatrix<T> x, T* table, int kp, int k, int r0, int r1, T* dst, T* temp, SimdPath path)
     {
         T* output = dst - ((long)r0 * k);
+        bool stream = Streams(x);
         fixed (int* rowPtr = x.RowPtr, cols = x.ColIndices)
         fixed (T* vals = x.Values)
         {
             switch (path)
             {
-                case SimdPath.V512: Job<Vector512<T>, Simd512<T>>.AllColumns(rowPtr, cols, vals, table, kp, k, r0, r1, output, temp); break;
-                case SimdPath.V256: Job<Vector256<T>, Simd256<T>>.AllColumns(rowPtr, cols, vals, table, kp, k, r0, r1, output, temp); break;
-                default: Job<Vector128<T>, Simd128<T>>.AllColumns(rowPtr, cols, vals, table, kp, k, r0, r1, output, temp); break;
+                case SimdPath.V512: Job<Vector512<T>, Simd512<T>>.AllColumns(rowPtr, cols, vals, table, kp, k, r0, r1, output, temp, stream); break;
+                case SimdPath.V256: Job<Vector256<T>, Simd256<T>>.AllColumns(rowPtr, cols, vals, table, kp, k, r0, r1, output, temp, stream); break;
+                default: Job<Vector128<T>, Simd128<T>>.AllColumns(rowPtr, cols, vals, table, kp, k, r0, r1, output, temp, stream); break;
             }
         }
     }
+
+    /// <summary>Whether X·Hᵀ streams <paramref name="x"/>'s arrays past L2 and L3 (<see cref="StreamBytes"/>).</summary>
+    private static bool Streams(CsrMatrix<T> x) =>
+        Sse.IsSupported && (long)x.StoredCount * (sizeof(T) + sizeof(int)) >= StreamBytes;
 
     /// <summary>The first element of a pinned array that lies on a 64-byte boundary.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -430,24 +448,25 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
 
         /// <summary>All kp columns of rows r0..r1 of X·Hᵀ, in chunks of up to four vectors.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void AllColumns(int* rowPtr, int* cols, T* vals, T* table, int kp, int k, int r0, int r1, T* output, T* temp)
+        public static void AllColumns(int* rowPtr, int* cols, T* vals, T* table, int kp, int k, int r0, int r1, T* output, T* temp, bool stream)
         {
             int v = TS.Count;
             for (int q0 = 0; q0 < k; q0 += 4 * v)
             {
+                bool last = q0 + (4 * v) >= k;
                 // Vectors of this chunk, and whether the table's row ends inside the last one (an unpadded table).
                 int vectors = Math.Min(4, (k - q0 + v - 1) / v);
                 bool half = q0 + (vectors * v) > kp;
                 switch (vectors)
                 {
-                    case 1 when half: PairedRows<OneHalf>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp); break;
-                    case 2 when half: PairedRows<TwoHalf>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp); break;
-                    case 3 when half: PairedRows<ThreeHalf>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp); break;
-                    case 4 when half: PairedRows<FourHalf>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp); break;
-                    case 1: PairedRows<One>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp); break;
-                    case 2: PairedRows<Two>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp); break;
-                    case 3: PairedRows<Three>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp); break;
-                    default: PairedRows<Four>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp); break;
+                    case 1 when half: PairedRows<OneHalf>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp, stream && last); break;
+                    case 2 when half: PairedRows<TwoHalf>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp, stream && last); break;
+                    case 3 when half: PairedRows<ThreeHalf>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp, stream && last); break;
+                    case 4 when half: PairedRows<FourHalf>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp, stream && last); break;
+                    case 1: PairedRows<One>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp, stream && last); break;
+                    case 2: PairedRows<Two>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp, stream && last); break;
+                    case 3: PairedRows<Three>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp, stream && last); break;
+                    default: PairedRows<Four>(rowPtr, cols, vals, table, kp, k, r0, r1, q0, output, temp, stream && last); break;
                 }
             }
         }
@@ -465,7 +484,10 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
             fixed (int* rowPtr = x.RowPtr, cols = x.ColIndices)
             fixed (T* vals = x.Values)
             {
-                PairedRows<TN>(rowPtr, cols, vals, _dense, _kp, _k, r0, r1, q0, _out, temp);
+                // X's lines are streamed past the caches on the last walk over the rows only (k above four vectors
+                // walks them once per chunk of columns, and a streamed line is gone from L2 by the next walk).
+                bool stream = Streams(x) && q0 + (4 * TS.Count) >= _kp;
+                PairedRows<TN>(rowPtr, cols, vals, _dense, _kp, _k, r0, r1, q0, _out, temp, stream);
             }
         }
 
@@ -474,7 +496,8 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
         /// padded table (row j at table + j·kp).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void PairedRows<TN>(int* rowPtr, int* cols, T* vals, T* table, nint kp, int k, int r0, int r1, int q0, T* output, T* temp)
+        public static void PairedRows<TN>(
+            int* rowPtr, int* cols, T* vals, T* table, nint kp, int k, int r0, int r1, int q0, T* output, T* temp, bool stream)
             where TN : ISmallCount
         {
             int v = TS.Count, width = Math.Min(TN.Value * v, k - q0);
@@ -482,12 +505,28 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
             T* dense = table + q0;
             output += q0;
             {
+                // The next lines of X's values and indices not yet asked for, each asked for once (StreamBytes).
+                long nextValue = rowPtr[r0] + StreamAhead, nextIndex = nextValue;
+                int valuesPerLine = CacheLine / sizeof(T), indicesPerLine = CacheLine / sizeof(int);
                 int r = r0;
                 for (; r + 1 < r1; r += 2)
                 {
                     TV a0 = TS.Zero, a1 = TS.Zero, a2 = TS.Zero, a3 = TS.Zero;
                     TV b0 = TS.Zero, b1 = TS.Zero, b2 = TS.Zero, b3 = TS.Zero;
                     int p = rowPtr[r], pEnd = rowPtr[r + 1], q = pEnd, qEnd = rowPtr[r + 2];
+                    if (stream)
+                    {
+                        long until = (long)qEnd + StreamAhead;
+                        for (; nextValue < until; nextValue += valuesPerLine)
+                        {
+                            Sse.PrefetchNonTemporal(vals + nextValue);
+                        }
+
+                        for (; nextIndex < until; nextIndex += indicesPerLine)
+                        {
+                            Sse.PrefetchNonTemporal(cols + nextIndex);
+                        }
+                    }
                     int common = Math.Min(pEnd - p, qEnd - q);
                     for (int z = 0; z < common; z++, p++, q++)
                     {

@@ -64,6 +64,30 @@ public class FusedRowPassesTests
         SparseBlocks<float>(n, m, k, 1e-4);
     }
 
+    /// <summary>
+    /// As above with X's arrays streamed past the caches (non-temporal prefetches, <see cref="SparseProducts{T}.StreamBytes"/>
+    /// at 0 instead of 16 MB): the same bits, as prefetches cannot change results.
+    /// </summary>
+    [Theory]
+    [InlineData(257, 33, 7)]
+    [InlineData(3001, 70, 20)]
+    public void StreamedSparseBlocksEqualSeparateSteps(int n, int m, int k)
+    {
+        long saved = SparseProducts<double>.StreamBytes, savedFloat = SparseProducts<float>.StreamBytes;
+        try
+        {
+            SparseProducts<double>.StreamBytes = 0;
+            SparseProducts<float>.StreamBytes = 0;
+            SparseBlocks<double>(n, m, k, 1e-12);
+            SparseBlocks<float>(n, m, k, 1e-4);
+        }
+        finally
+        {
+            SparseProducts<double>.StreamBytes = saved;
+            SparseProducts<float>.StreamBytes = savedFloat;
+        }
+    }
+
     private static void SparseBlocks<T>(int n, int m, int k, double tolerance)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {

@@ -87,6 +87,38 @@ public class ProductsTests
     }
 
     /// <summary>
+    /// X·Hᵀ with X's arrays streamed past the caches (<see cref="Nmf.Kernels.SparseProducts{T}.StreamBytes"/> at 0): the
+    /// reference within rounding at every shape (k = 64 and 70 walk the rows once per chunk of columns, streaming on the
+    /// last walk only), and the same bits as without.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void SparseStreamingDoesNotChangeBits(string path)
+    {
+        var p = Enum.Parse<SimdPath>(path);
+        var x = CsrMatrix<double>.FromDense(Random<double>(300, 530, 5, 0.6));
+        var h = Random<double>(70, 530, 7, 0.1);
+        var xht = new DenseMatrix<double>(300, 70);
+        Products.XHt(x, h, xht, 2, p);
+        long saved = Nmf.Kernels.SparseProducts<double>.StreamBytes, savedFloat = Nmf.Kernels.SparseProducts<float>.StreamBytes;
+        try
+        {
+            Nmf.Kernels.SparseProducts<double>.StreamBytes = 0;
+            Nmf.Kernels.SparseProducts<float>.StreamBytes = 0;
+            var xhtStreamed = new DenseMatrix<double>(300, 70);
+            Products.XHt(x, h, xhtStreamed, 2, p);
+            Assert.Equal(xht.Data, xhtStreamed.Data);
+            SparseProducts<double>(p);
+            SparseProducts<float>(p);
+        }
+        finally
+        {
+            Nmf.Kernels.SparseProducts<double>.StreamBytes = saved;
+            Nmf.Kernels.SparseProducts<float>.StreamBytes = savedFloat;
+        }
+    }
+
+    /// <summary>
     /// WᵀW and HHᵀ on thin factors (k up to the register-tiled Gram kernel's limit and past the vector width, k not a
     /// multiple of it) and long dimensions that cross chunk and part boundaries: within rounding of the triple loop,
     /// exactly symmetric, and the same bits at every thread count.
