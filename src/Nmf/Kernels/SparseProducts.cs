@@ -48,7 +48,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
 
     private const int CacheLine = 64;
 
-    /// <summary>Rows of Wᵀ·X's transposed output gathered before they are written (see AxpyRows).</summary>
+    /// <summary>Rows of Wᵀ·X's transposed output gathered before they are written (see GatheredColumns).</summary>
     private const int TileRows = 64;
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CsrMatrix<T>, BlockStartIndex> BlockIndex = [];
@@ -260,7 +260,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
         private T* _dense;     // XHt, Sampled: Hᵀ padded (cols x kp); WtX: W (n x k)
         private T* _out;       // XHt: result (n x k); WtX: result (k x m); Sampled: values
         private T* _w;         // Sampled: W (n x k)
-        private T* _tail;      // WtX: W's last rows, zero-padded (see AxpyRows)
+        private T* _tail;      // WtX: W's last rows, zero-padded (see GatheredColumns)
         private int _k, _kp, _denseRows, _tailFirstRow;
         private int _blockRows, _blockCount;   // the dense table is read in blocks of _blockRows rows
         private int[]? _starts;                // per stored row r and block b: first entry of r in block b
