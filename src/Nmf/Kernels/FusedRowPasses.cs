@@ -298,10 +298,7 @@ internal static unsafe class FusedRowPasses<T> where T : unmanaged, IFloatingPoi
             GramProducts<T>.Cols(wb, rows, k, accumulate ? temp : wtw, 1, Path);
             if (accumulate)
             {
-                for (int i = 0; i < k * k; i++)
-                {
-                    wtw[i] += temp[i];
-                }
+                System.Numerics.Tensors.TensorPrimitives.Add(new ReadOnlySpan<T>(wtw, k * k), new ReadOnlySpan<T>(temp, k * k), new Span<T>(wtw, k * k));
             }
         }
     }

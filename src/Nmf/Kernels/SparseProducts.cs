@@ -419,8 +419,20 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
                     return;
                 }
 
+                if (_kind == Kind.XHt && _blockCount == 1)
+                {
+                    // X·Hᵀ from the whole table: two rows at a time, as the fused W pass's blocks (TableRows).
+                    var x = _x!;
+                    fixed (int* rowPtr = x.RowPtr, cols = x.ColIndices)
+                    fixed (T* vals = x.Values)
+                    {
+                        AllColumns(rowPtr, cols, vals, _dense, _kp, _k, r0, r1, _out, tp, Streams(x));
+                    }
+
+                    return;
+                }
+
                 int v = TS.Count;
-                bool paired = _kind == Kind.XHt && _blockCount == 1;
                 for (int q0 = 0; q0 < _kp; q0 += 4 * v)
                 {
                     // Wᵀ·X reads W's unpadded rows: when the chunk's last vector needs at most half its lanes, only that
@@ -429,10 +441,6 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
                     bool half = _kind == Kind.WtX && used - (chunk - v) <= v / 2;
                     switch ((_kp - q0) / v)
                     {
-                        case 1 when paired: PairedRows<One>(r0, r1, q0, tp); break;
-                        case 2 when paired: PairedRows<Two>(r0, r1, q0, tp); break;
-                        case 3 when paired: PairedRows<Three>(r0, r1, q0, tp); break;
-                        case >= 4 when paired: PairedRows<Four>(r0, r1, q0, tp); break;
                         case 1 when half: AxpyRows<OneHalf>(r0, r1, q0, tl); break;
                         case 2 when half: AxpyRows<TwoHalf>(r0, r1, q0, tl); break;
                         case 3 when half: AxpyRows<ThreeHalf>(r0, r1, q0, tl); break;
@@ -453,7 +461,10 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
             int v = TS.Count;
             for (int q0 = 0; q0 < k; q0 += 4 * v)
             {
+                // X's lines are streamed past the caches on the last walk over the rows only (k above four vectors
+                // walks them once per chunk of columns, and a streamed line is gone from L2 by the next walk).
                 bool last = q0 + (4 * v) >= k;
+
                 // Vectors of this chunk, and whether the table's row ends inside the last one (an unpadded table).
                 int vectors = Math.Min(4, (k - q0 + v - 1) / v);
                 bool half = q0 + (vectors * v) > kp;
@@ -472,28 +483,11 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
         }
 
         /// <summary>
-        /// X·Hᵀ from one block of the table, two rows at a time: the entries of rows r and r+1 are walked in step,
-        /// so two independent chains of multiply-adds are in flight instead of one (each row's sum is still over its
-        /// own entries in storage order, so the result is the same as one row at a time), and the finished vectors
-        /// go straight into the output rows.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void PairedRows<TN>(int r0, int r1, int q0, T* temp) where TN : ISmallCount
-        {
-            var x = _x!;
-            fixed (int* rowPtr = x.RowPtr, cols = x.ColIndices)
-            fixed (T* vals = x.Values)
-            {
-                // X's lines are streamed past the caches on the last walk over the rows only (k above four vectors
-                // walks them once per chunk of columns, and a streamed line is gone from L2 by the next walk).
-                bool stream = Streams(x) && q0 + (4 * TS.Count) >= _kp;
-                PairedRows<TN>(rowPtr, cols, vals, _dense, _kp, _k, r0, r1, q0, _out, temp, stream);
-            }
-        }
-
-        /// <summary>
         /// Rows r0..r1 of X·Hᵀ, columns q0..q0+N·V, into <paramref name="output"/> (row r at output + r·k) from the
-        /// padded table (row j at table + j·kp).
+        /// table (row j at table + j·kp), two rows at a time: the entries of rows r and r+1 are walked in step, so two
+        /// independent chains of multiply-adds are in flight instead of one (each row's sum is still over its own entries
+        /// in storage order, so the result is the same as one row at a time). With <paramref name="stream"/>, X's arrays
+        /// are read ahead with non-temporal prefetches (<see cref="StreamBytes"/>).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void PairedRows<TN>(
@@ -636,7 +630,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
         /// Output columns q0..q0+N·V of rows r0..r1: out[r, :] = Σ_p value_p · dense[col_p, q0..], with the
         /// sum over the row's stored entries in order. With several blocks, the sum of a row continues block by
         /// block from the partial sum kept in the accumulator, which is the same order of operations. With one block
-        /// (X·Hᵀ then takes <see cref="PairedRows{TN}(int, int, int, T*)"/>) this is Wᵀ·X, by <see cref="GatheredColumns{TN}"/>.
+        /// (X·Hᵀ then takes <see cref="AllColumns"/>) this is Wᵀ·X, by <see cref="GatheredColumns{TN}"/>.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void AxpyRows<TN>(int r0, int r1, int q0, T* tile) where TN : ISmallCount
