@@ -71,7 +71,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WtX(DenseMatrix<T> w, CsrMatrix<T> x, DenseMatrix<T> result, int threads, SimdPath path)
     {
-        var xt = x.Transpose();
+        var xt = SparseTranspose<T>.Of(x, threads);
         switch (path)
         {
             case SimdPath.V512: Job<Vector512<T>, Simd512<T>>.Run(Kind.WtX, xt, w.Data, w.Cols, result.Data, null, threads); break;
@@ -293,7 +293,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
                 job._tailFirstRow = job._denseRows - tailRows;
             }
 
-            SplitByNonZeros(x.RowPtr, job._bounds);
+            OffsetSplit.Bounds(x.RowPtr, job._bounds); // fixed row blocks of about equal stored entries
             int stride = kind == Kind.WtX ? k : kp;
             job._blockRows = Math.Max(64, BlockBytes / Math.Max(1, stride * sizeof(T)));
             job._blockCount = (job._denseRows + job._blockRows - 1) / job._blockRows;
@@ -366,38 +366,6 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
 
             BlockIndex.AddOrUpdate(x, new BlockStartIndex(blockRows, starts));
             return starts;
-        }
-
-        /// <summary>Fixed row blocks of about equal stored entries (independent of the thread count).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SplitByNonZeros(int[] rowPtr, int[] bounds)
-        {
-            int rows = rowPtr.Length - 1;
-            long nnz = rowPtr[rows];
-            bounds[0] = 0;
-            for (int part = 1; part < Parts; part++)
-            {
-                // The first row that starts at or after the part's share of the entries (binary search: this runs on
-                // every product, and a scan of the rows would be serial work of the order of the rows).
-                long target = nnz * part / Parts;
-                int lo = bounds[part - 1], hi = rows;
-                while (lo < hi)
-                {
-                    int mid = lo + ((hi - lo) / 2);
-                    if (rowPtr[mid] < target)
-                    {
-                        lo = mid + 1;
-                    }
-                    else
-                    {
-                        hi = mid;
-                    }
-                }
-
-                bounds[part] = lo;
-            }
-
-            bounds[Parts] = rows;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

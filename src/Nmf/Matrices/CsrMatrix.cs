@@ -226,6 +226,16 @@ public sealed class CsrMatrix<T> : IMatrix<T> where T : unmanaged, IFloatingPoin
         return _transpose;
     }
 
+    /// <summary>The transpose if it has been built, otherwise null.</summary>
+    internal CsrMatrix<T>? CachedTranspose => _transpose;
+
+    /// <summary>Caches a transpose built elsewhere (with the same arrays as <see cref="Transpose"/>), linked both ways.</summary>
+    internal void CacheTranspose(CsrMatrix<T> transpose)
+    {
+        _transpose = transpose;
+        transpose._transpose = this;
+    }
+
     /// <summary>A matrix with the same structure and other values (for example X / WH at the non-zeros).</summary>
     public CsrMatrix<T> WithValues(T[] values)
     {

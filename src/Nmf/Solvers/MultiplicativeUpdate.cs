@@ -125,6 +125,7 @@ internal sealed class MultiplicativeUpdate : INmfSolver
             else
             {
                 var csr = (CsrMatrix<T>)_x;
+                SparseTranspose<T>.Of(csr, _threads); // built in parallel once, then read by the two calls below
                 _ratioValues = new T[csr.Values.Length];
                 _ratioTransposed = new T[csr.Values.Length];
                 _transposeSource = csr.TransposeSourcePositions();
