@@ -104,6 +104,15 @@ internal static class FitRunner
             : (x.StoredCount * size) + factors;
     }
 
+    /// <summary>Bytes of the input as read (CSR arrays or dense values), which exist before the fit.</summary>
+    private static long InputBytes<T>(IMatrix<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        return x is CsrMatrix<T> s
+            ? (s.StoredCount * (size + sizeof(int))) + ((long)(s.Rows + 1) * sizeof(int))
+            : x.StoredCount * size;
+    }
+
     private static IMatrix<T> Convert<T>(IMatrix<double> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         x is DenseMatrix<double> d ? d.Convert<T>() : ((CsrMatrix<double>)x).Convert<T>();
 
@@ -142,6 +151,7 @@ internal static class FitRunner
         double jitMs = (System.Runtime.JitInfo.GetCompilationTime() - jit0).TotalMilliseconds;
         double allocatedMb = (GC.GetTotalAllocatedBytes(true) - allocated0) / 1e6;
         double baseMb = BaseBytes(x, options.NComponents) / 1e6;
+        double inputMb = InputBytes(x) / 1e6;
         process.Refresh();
         double cpuSeconds = (process.TotalProcessorTime - cpu0).TotalSeconds;
         // Steady state: the time between the end of the first iteration and the end of the last, per iteration; it
@@ -152,7 +162,7 @@ internal static class FitRunner
             ? (1000 * (history[^1].ElapsedSeconds - history[0].ElapsedSeconds) / (history.Count - 1)).ToString("F2", CultureInfo.InvariantCulture)
             : "n/a";
         string line = $"ours {solver} {loss} {dtype} shape=({x.Rows}, {x.Cols}) k={options.NComponents} threads={options.Threads} "
-            + $"iters={n} seconds={seconds:F3} per_iter_ms={1000 * seconds / Math.Max(n, 1):F2} steady_ms={steady} rel_err={rel:F6} init_ms={1000 * initSeconds:F0} cpu_seconds={cpuSeconds:F3} jit_ms={jitMs:F0} alloc_mb={allocatedMb:F1} base_mb={baseMb:F1}";
+            + $"iters={n} seconds={seconds:F3} per_iter_ms={1000 * seconds / Math.Max(n, 1):F2} steady_ms={steady} rel_err={rel:F6} init_ms={1000 * initSeconds:F0} cpu_seconds={cpuSeconds:F3} jit_ms={jitMs:F0} alloc_mb={allocatedMb:F1} input_mb={inputMb:F1} base_mb={baseMb:F1}";
         if (!double.IsNaN(target))
         {
             // The iterations' clock starts after validation and the init; what the fit spent outside the loop (those, and
