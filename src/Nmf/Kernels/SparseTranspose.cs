@@ -47,8 +47,11 @@ internal static unsafe class SparseTranspose<T> where T : unmanaged, IFloatingPo
     public static CsrMatrix<T> Build(CsrMatrix<T> x, int threads)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var job = new Job(x, Math.Clamp(x.Values.Length / EntriesPerPart, 1, MaxParts));
-        if (x.Values.Length > 0)
+        // Each part keeps a position per column: at most as many parts as entries per column, so that those take at most
+        // a third of the transpose's memory on a wide, very sparse X.
+        int nnz = x.Values.Length;
+        var job = new Job(x, Math.Clamp(Math.Min(nnz / EntriesPerPart, nnz / Math.Max(x.Cols, 1)), 1, MaxParts));
+        if (nnz > 0)
         {
             int t = KernelThreads.Resolve(threads);
             job.Counting = true;
