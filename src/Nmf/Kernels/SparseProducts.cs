@@ -672,7 +672,7 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
 
                 for (int r = r0; r < r1; r++)
                 {
-                    WriteOut(acc + ((long)r * kp) + q0, r, q0, width, padded, _out, outRows);
+                    WriteOut(acc + ((long)r * kp) + q0, r, q0, width, rowsOut: _kind == Kind.XHt, _out, outRows);
                 }
             }
         }

@@ -189,7 +189,8 @@ public sealed class CsrMatrix<T> : IMatrix<T> where T : unmanaged, IFloatingPoin
 
     /// <summary>
     /// The transpose in CSR form (equivalently, this matrix in CSC form). Built once and cached, since the
-    /// solvers need Wᵀ·X every iteration.
+    /// solvers need Wᵀ·X every iteration; they build it on every core through the kernels, which fill this cache with the
+    /// same arrays as this loop.
     /// </summary>
     public CsrMatrix<T> Transpose()
     {

@@ -73,19 +73,9 @@ public class FusedRowPassesTests
     [InlineData(3001, 70, 20)]
     public void StreamedSparseBlocksEqualSeparateSteps(int n, int m, int k)
     {
-        long saved = SparseProducts<double>.StreamBytes, savedFloat = SparseProducts<float>.StreamBytes;
-        try
-        {
-            SparseProducts<double>.StreamBytes = 0;
-            SparseProducts<float>.StreamBytes = 0;
-            SparseBlocks<double>(n, m, k, 1e-12);
-            SparseBlocks<float>(n, m, k, 1e-4);
-        }
-        finally
-        {
-            SparseProducts<double>.StreamBytes = saved;
-            SparseProducts<float>.StreamBytes = savedFloat;
-        }
+        using var streamed = new StreamedSparseProducts();
+        SparseBlocks<double>(n, m, k, 1e-12);
+        SparseBlocks<float>(n, m, k, 1e-4);
     }
 
     private static void SparseBlocks<T>(int n, int m, int k, double tolerance)

@@ -100,22 +100,12 @@ public class ProductsTests
         var h = Random<double>(70, 530, 7, 0.1);
         var xht = new DenseMatrix<double>(300, 70);
         Products.XHt(x, h, xht, 2, p);
-        long saved = Nmf.Kernels.SparseProducts<double>.StreamBytes, savedFloat = Nmf.Kernels.SparseProducts<float>.StreamBytes;
-        try
-        {
-            Nmf.Kernels.SparseProducts<double>.StreamBytes = 0;
-            Nmf.Kernels.SparseProducts<float>.StreamBytes = 0;
-            var xhtStreamed = new DenseMatrix<double>(300, 70);
-            Products.XHt(x, h, xhtStreamed, 2, p);
-            Assert.Equal(xht.Data, xhtStreamed.Data);
-            SparseProducts<double>(p);
-            SparseProducts<float>(p);
-        }
-        finally
-        {
-            Nmf.Kernels.SparseProducts<double>.StreamBytes = saved;
-            Nmf.Kernels.SparseProducts<float>.StreamBytes = savedFloat;
-        }
+        using var streamed = new StreamedSparseProducts();
+        var xhtStreamed = new DenseMatrix<double>(300, 70);
+        Products.XHt(x, h, xhtStreamed, 2, p);
+        Assert.Equal(xht.Data, xhtStreamed.Data);
+        SparseProducts<double>(p);
+        SparseProducts<float>(p);
     }
 
     /// <summary>

@@ -63,7 +63,7 @@ public class SparseTransposeTests
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
         => new(x.Rows, x.Cols, x.RowPtr, x.ColIndices, x.Values);
 
-    /// <summary>Rows with 0..2·density·cols entries at random distinct columns; every fifth row empty.</summary>
+    /// <summary>Each entry stored with probability <paramref name="density"/>, in column order; every fifth row empty.</summary>
     private static CsrMatrix<double> RandomCsr(int rows, int cols, double density, int seed)
     {
         var random = new Random(seed);
