@@ -88,6 +88,8 @@ with_peer p2_ours_mu "$ours fit $P2 -k 20 --iters $it_mu --solver mu" p2_sk_mu "
 with_peer p2_ours_cd32 "$ours fit $P2 -k 20 --iters $it_cd --solver cd --dtype float32" \
   p2_sk_cd32 "$sk $P2 -k 20 --iters $it_cd --solver cd --dtype float32"
 run p2_ours_cd64_t1 "$ours fit $P2 -k 20 --iters $it_cd --solver cd --threads 1"
+# Growth in stored entries: the first quarter and half of P2's documents (the peer scripts' X[:rows]).
+for r in 15883 31766; do run p2_ours_cd_rows$r "$ours fit $P2 -k 20 --iters $it_cd --solver cd --rows $r"; done
 # A default fit: scikit-learn's tol 1e-4 and max_iter 200, the same stopping rule on both sides (same iterations).
 with_peer p2_ours_cd_default "$ours fit $P2 -k 20 --iters $it_default --tol 1e-4 --solver cd" \
   p2_sk_cd_default "$sk $P2 -k 20 --iters $it_default --tol 1e-4 --solver cd"
@@ -154,6 +156,10 @@ section=$(mktemp)
   a=$(field p2_ours_cd steady_ms); b=$(field p2_sk_cd per_iter_ms)
   echo "| P2 cd, our steady state vs sklearn's whole fit | $(ms "$a") | sklearn cd $(ms "$b") | $(ratio "$b" "$a") | | | (context) |"
   echo "| P1 cd growth in n | 12.5k: $(ms "$(field p1_ours_cd64_rows12500 per_iter_ms)"), 25k: $(ms "$(field p1_ours_cd64_rows25000 per_iter_ms)"), 50k: $(ms "$(field p1_ours_cd64 per_iter_ms)") | | | | | linear |"
+  # Steady state (the first iteration left out), per million stored entries: linear growth keeps the second number flat.
+  per_nnz() { local t n; t=$(field "$1" steady_ms); n=$(field "$1" nnz)
+    [ -n "$t" ] && [ -n "$n" ] && awk -v t="$t" -v n="$n" 'BEGIN { printf "%.2f M: %.2f ms (%.2f ms per M)", n / 1e6, t, t / (n / 1e6) }' || echo "missing"; }
+  echo "| P2 cd growth in stored entries, steady state | $(per_nnz p2_ours_cd_rows15883), $(per_nnz p2_ours_cd_rows31766), $(per_nnz p2_ours_cd) | | | | | linear |"
   a=$(field p2_ours_cd alloc_mb); b=$(field p2_ours_cd input_mb); c=$(field p2_ours_cd base_mb)
   echo "| P2 peak memory: input CSR $b MB + allocated by the fit (transpose, factors, buffers) $a MB | $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f MB", a + b }') | input CSR + transpose + factors: $c MB | $(ratio "$(awk -v a="$a" -v b="$b" 'BEGIN { print a + b }')" "$c") | | | ≤ 1.5x |"
   echo

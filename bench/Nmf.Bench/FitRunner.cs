@@ -78,9 +78,10 @@ internal static class FitRunner
             : dtype == "float32" ? NmfWarmup.Start<float>(options, sparse, read.Token) : NmfWarmup.Start<double>(options, sparse, read.Token);
         IMatrix<double> x = sparse ? BenchData.ReadMtx(path) : BenchData.ReadNpy(path);
         read.Cancel();
-        if (rows > 0 && x is DenseMatrix<double> d && rows < d.Rows)
+        if (rows > 0 && rows < x.Rows)
         {
-            x = d.SliceRows(0, rows);
+            // The first rows (the peer scripts' X[:rows]): P1's growth in n, P2's in stored entries.
+            x = Nmf.Solvers.MiniBatchMultiplicativeUpdate.SliceRows(x, 0, rows);
         }
 
         warmup.Wait();
@@ -161,7 +162,7 @@ internal static class FitRunner
         string steady = history.Count > 1
             ? (1000 * (history[^1].ElapsedSeconds - history[0].ElapsedSeconds) / (history.Count - 1)).ToString("F2", CultureInfo.InvariantCulture)
             : "n/a";
-        string line = $"ours {solver} {loss} {dtype} shape=({x.Rows}, {x.Cols}) k={options.NComponents} threads={options.Threads} "
+        string line = $"ours {solver} {loss} {dtype} shape=({x.Rows}, {x.Cols}) nnz={x.StoredCount} k={options.NComponents} threads={options.Threads} "
             + $"iters={n} seconds={seconds:F3} per_iter_ms={1000 * seconds / Math.Max(n, 1):F2} steady_ms={steady} rel_err={rel:F6} init_ms={1000 * initSeconds:F0} cpu_seconds={cpuSeconds:F3} jit_ms={jitMs:F0} alloc_mb={allocatedMb:F1} input_mb={inputMb:F1} base_mb={baseMb:F1}";
         if (!double.IsNaN(target))
         {
