@@ -160,6 +160,11 @@ section=$(mktemp)
   per_nnz() { local t n; t=$(field "$1" steady_ms); n=$(field "$1" nnz)
     [ -n "$t" ] && [ -n "$n" ] && awk -v t="$t" -v n="$n" 'BEGIN { printf "%.2f M: %.2f ms (%.2f ms per M)", n / 1e6, t, t / (n / 1e6) }' || echo "missing"; }
   echo "| P2 cd growth in stored entries, steady state | $(per_nnz p2_ours_cd_rows15883), $(per_nnz p2_ours_cd_rows31766), $(per_nnz p2_ours_cd) | | | | | linear |"
+  # The history's loss per iteration (from `time`), as a share of the steady iteration it is added to.
+  hist() { echo "$kernels" | awk -v pat="Double history loss, Gram form, k=$1 " 'index($0, pat) == 1 { for (i = 1; i <= NF; i++) if ($i == "best") { print $(i + 1); exit } }'; }
+  share() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.1f%%", 100 * a / b }'; }
+  a=$(hist 32); b=$(field p1_ours_cd64 steady_ms); c=$(hist 20); d=$(field p2_ours_cd steady_ms)
+  echo "| Fit history: each iteration's loss from the Gram identity, float64 | P1 $(ms "$a"), P2 $(ms "$c") | steady cd iteration: P1 $(ms "$b"), P2 $(ms "$d") | P1 $(share "$a" "$b"), P2 $(share "$c" "$d") of an iteration | | | < 5% |"
   a=$(field p2_ours_cd alloc_mb); b=$(field p2_ours_cd input_mb); c=$(field p2_ours_cd base_mb)
   echo "| P2 peak memory: input CSR $b MB + allocated by the fit (transpose, factors, buffers) $a MB | $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f MB", a + b }') | input CSR + transpose + factors: $c MB | $(ratio "$(awk -v a="$a" -v b="$b" 'BEGIN { print a + b }')" "$c") | | | ≤ 1.5x |"
   echo

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using Nmf.Kernels;
+using Nmf.Losses;
 using Nmf.Matrices;
 
 namespace Nmf.Bench;
@@ -77,6 +78,23 @@ internal static class KernelTimer
 
         var h2 = h.Clone();
         Report($"{typeof(T).Name} cd sweep H", 2.0 * m * k * k, Time(() => CoordinateSweep<T>.Run(h2.Data, m, 1, m, gram.Data, k, wtx.Data, 1, m, T.Zero, order, threads), reps));
+        HistoryLoss(w, h, wtx, threads, reps);
+    }
+
+    /// <summary>
+    /// What the fit history adds to a Frobenius iteration: its loss from the Gram-matrix identity, ‖X‖² − 2⟨H, WᵀX⟩ +
+    /// ⟨WᵀW, HHᵀ⟩, from the products the iteration has formed anyway (no pass over X).
+    /// </summary>
+    private static void HistoryLoss<T>(DenseMatrix<T> w, DenseMatrix<T> h, DenseMatrix<T> wtx, int threads, int reps)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = h.Rows, m = h.Cols;
+        var wtw = new DenseMatrix<T>(k, k);
+        var hht = new DenseMatrix<T>(k, k);
+        Products.GramCols(w, wtw, threads);
+        Products.GramRows(h, hht, threads);
+        Report($"{typeof(T).Name} history loss, Gram form, k={k} m={m}", (2.0 * k * m) + (2.0 * k * k),
+            Time(() => BetaDivergence.FrobeniusFromGram(1.0, h, wtx, wtw, hht), reps * 10));
     }
 
     private static void Sparse<T>(CsrMatrix<T> x, int k, int threads, int reps) where T : unmanaged, IFloatingPointIeee754<T>
@@ -104,6 +122,7 @@ internal static class KernelTimer
         var xhtT = xht.Transpose();
         Report($"{typeof(T).Name} cd pass W, column-major copy", 2.0 * n * k * k, Time(() => CoordinateSweep<T>.Run(wt.Data, n, 1, n, gram.Data, k, xhtT.Data, 1, n, T.Zero, order, threads), reps));
         Report($"{typeof(T).Name} cd pass H", 2.0 * m * k * k, Time(() => CoordinateSweep<T>.Run(h.Data, m, 1, m, gram.Data, k, wtx.Data, 1, m, T.Zero, order, threads), reps));
+        HistoryLoss(w, h, wtx, threads, reps);
     }
 
     /// <summary>Runs <paramref name="a"/> once to warm up, then <paramref name="reps"/> times: best wall time and process CPU time per run.</summary>
