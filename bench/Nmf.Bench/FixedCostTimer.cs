@@ -60,6 +60,10 @@ internal static class FixedCostTimer
         Report("ValidateFactor H0", Time(() => NmfValidation.ValidateFactor(h, "H0", k, x.Cols, "k x m", threads), reps));
         Report("clone W0 + H0", Time(() => { w.Clone(); h.Clone(); }, reps));
         Report("SquaredNorm X", Time(() => BetaDivergence.SquaredNorm(x, threads), reps));
+        if (x is CsrMatrix<T> csr)
+        {
+            Report("transpose of X (CSR, built in parallel)", Time(() => Kernels.SparseTranspose<T>.Build(csr, threads), reps));
+        }
         Report("ReconstructionError beta=2", Time(() => BetaDivergence.ReconstructionError(x, w, h, 2.0, threads), reps));
         Report("  plain scalar definition", Time(() => BetaDivergence.ComputeOnPath(x, w, h, 2.0, 1, SimdPath.Scalar), 1));
         if (x is DenseMatrix<T>)
