@@ -50,18 +50,26 @@ run() {
   for ((r = 0; r < reps; r++)); do runs+=("$(eval "$@" 2>&1 | tail -1)"); done
   median_line "$name" "${runs[@]}"
 }
-# pair NAME_A COMMAND_A NAME_B COMMAND_B: like run for both, but the two commands alternate (A B A B ...), so that the
-# two medians of a ratio come from the same minutes of the machine (its load drifts within a run of this script).
-pair() {
-  local name_a=$1 cmd_a=$2 name_b=$3 cmd_b=$4 r runs_a=() runs_b=()
-  commands+=("$cmd_a" "$cmd_b")
+# alternate NAME_1 COMMAND_1 NAME_2 COMMAND_2 ...: like run for each, but the commands take turns (1 2 ... 1 2 ...), so
+# that the medians compared in one row come from the same minutes of the machine (its load drifts within a run of this
+# script). pair is the two-command case: ours against the peer command of the same row.
+alternate() {
+  local names=() cmds=() outs=() r i line
+  while [ $# -ge 2 ]; do names+=("$1"); cmds+=("$2"); shift 2; done
+  commands+=("${cmds[@]}")
   for ((r = 0; r < reps; r++)); do
-    runs_a+=("$(eval "$cmd_a" 2>&1 | tail -1)")
-    runs_b+=("$(eval "$cmd_b" 2>&1 | tail -1)")
+    for i in "${!cmds[@]}"; do
+      line=$(eval "${cmds[$i]}" 2>&1 | tail -1)
+      outs[i]+="$line"$'\n'
+    done
   done
-  median_line "$name_a" "${runs_a[@]}"
-  median_line "$name_b" "${runs_b[@]}"
+  for i in "${!cmds[@]}"; do
+    local lines=()
+    mapfile -t lines < <(printf '%s' "${outs[i]}")
+    median_line "${names[i]}" "${lines[@]}"
+  done
 }
+pair() { alternate "$@"; }
 median_line() {
   local name=$1 line; shift
   line=$(printf '%s\n' "$@" | awk '{ s = ""; for (i = 1; i <= NF; i++) if ($i ~ /^seconds=/) s = substr($i, 9); print s "\t" $0 }' \
@@ -83,15 +91,20 @@ pair p1_ours_cd64_t2 "$ours fit $P1 -k 32 --iters $it_cd --solver cd" p1_ours_cd
 with_peer p1_ours_ehals "$ours fit $P1 -k 32 --iters 40 --solver ehals --target 0.085" \
   p1_sk_cd_target "$sk $P1 -k 32 --iters $it_sk_target --solver cd"
 run p1_ours_hals "$ours fit $P1 -k 32 --iters 40 --solver hals --target 0.085"
-for r in 12500 25000; do run p1_ours_cd64_rows$r "$ours fit $P1 -k 32 --iters $it_cd --solver cd --rows $r"; done
+# Growth in n: the first quarter and half of P1's rows and all of them, alternated.
+alternate p1_ours_cd64_rows12500 "$ours fit $P1 -k 32 --iters $it_cd --solver cd --rows 12500" \
+  p1_ours_cd64_rows25000 "$ours fit $P1 -k 32 --iters $it_cd --solver cd --rows 25000" \
+  p1_ours_cd64_rows50000 "$ours fit $P1 -k 32 --iters $it_cd --solver cd"
 # --- P2 sparse, k = 20 ---
 with_peer p2_ours_cd "$ours fit $P2 -k 20 --iters $it_cd --solver cd" p2_sk_cd "$sk $P2 -k 20 --iters $it_cd --solver cd"
 with_peer p2_ours_mu "$ours fit $P2 -k 20 --iters $it_mu --solver mu" p2_sk_mu "$sk $P2 -k 20 --iters $it_mu --solver mu"
 with_peer p2_ours_cd32 "$ours fit $P2 -k 20 --iters $it_cd --solver cd --dtype float32" \
   p2_sk_cd32 "$sk $P2 -k 20 --iters $it_cd --solver cd --dtype float32"
 pair p2_ours_cd_t2 "$ours fit $P2 -k 20 --iters $it_cd --solver cd" p2_ours_cd64_t1 "$ours fit $P2 -k 20 --iters $it_cd --solver cd --threads 1"
-# Growth in stored entries: the first quarter and half of P2's documents (the peer scripts' X[:rows]).
-for r in 15883 31766; do run p2_ours_cd_rows$r "$ours fit $P2 -k 20 --iters $it_cd --solver cd --rows $r"; done
+# Growth in stored entries: the first quarter and half of P2's documents (the peer scripts' X[:rows]) and all, alternated.
+alternate p2_ours_cd_rows15883 "$ours fit $P2 -k 20 --iters $it_cd --solver cd --rows 15883" \
+  p2_ours_cd_rows31766 "$ours fit $P2 -k 20 --iters $it_cd --solver cd --rows 31766" \
+  p2_ours_cd_rows63532 "$ours fit $P2 -k 20 --iters $it_cd --solver cd"
 # A default fit: scikit-learn's tol 1e-4 and max_iter 200, the same stopping rule on both sides (same iterations).
 with_peer p2_ours_cd_default "$ours fit $P2 -k 20 --iters $it_default --tol 1e-4 --solver cd" \
   p2_sk_cd_default "$sk $P2 -k 20 --iters $it_default --tol 1e-4 --solver cd"
@@ -157,11 +170,11 @@ section=$(mktemp)
   echo "| P1 cd, 2 threads vs 1, steady state | $(ms "$a") | 1 thread $(ms "$b") | $(ratio "$b" "$a") | | | (context) |"
   a=$(field p2_ours_cd steady_ms); b=$(field p2_sk_cd per_iter_ms)
   echo "| P2 cd, our steady state vs sklearn's whole fit | $(ms "$a") | sklearn cd $(ms "$b") | $(ratio "$b" "$a") | | | (context) |"
-  echo "| P1 cd growth in n | 12.5k: $(ms "$(field p1_ours_cd64_rows12500 per_iter_ms)"), 25k: $(ms "$(field p1_ours_cd64_rows25000 per_iter_ms)"), 50k: $(ms "$(field p1_ours_cd64 per_iter_ms)") | | | | | linear |"
+  echo "| P1 cd growth in n | 12.5k: $(ms "$(field p1_ours_cd64_rows12500 per_iter_ms)"), 25k: $(ms "$(field p1_ours_cd64_rows25000 per_iter_ms)"), 50k: $(ms "$(field p1_ours_cd64_rows50000 per_iter_ms)") | | | | | linear |"
   # Steady state (the first iteration left out), per million stored entries: linear growth keeps the second number flat.
   per_nnz() { local t n; t=$(field "$1" steady_ms); n=$(field "$1" nnz)
     [ -n "$t" ] && [ -n "$n" ] && awk -v t="$t" -v n="$n" 'BEGIN { printf "%.2f M: %.2f ms (%.2f ms per M)", n / 1e6, t, t / (n / 1e6) }' || echo "missing"; }
-  echo "| P2 cd growth in stored entries, steady state | $(per_nnz p2_ours_cd_rows15883), $(per_nnz p2_ours_cd_rows31766), $(per_nnz p2_ours_cd) | | | | | linear |"
+  echo "| P2 cd growth in stored entries, steady state | $(per_nnz p2_ours_cd_rows15883), $(per_nnz p2_ours_cd_rows31766), $(per_nnz p2_ours_cd_rows63532) | | | | | linear |"
   # The history's loss per iteration (from `time`), as a share of the steady iteration it is added to.
   hist() { echo "$kernels" | awk -v pat="Double history loss, Gram form, k=$1 " 'index($0, pat) == 1 { for (i = 1; i <= NF; i++) if ($i == "best") { print $(i + 1); exit } }'; }
   share() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.1f%%", 100 * a / b }'; }
