@@ -81,7 +81,7 @@ internal static class FitRunner
         if (rows > 0 && rows < x.Rows)
         {
             // The first rows (the peer scripts' X[:rows]): P1's growth in n, P2's in stored entries.
-            x = Nmf.Solvers.MiniBatchMultiplicativeUpdate.SliceRows(x, 0, rows);
+            x = MatrixRows.Slice(x, 0, rows);
         }
 
         warmup.Wait();

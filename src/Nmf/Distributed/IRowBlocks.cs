@@ -90,7 +90,7 @@ internal sealed class LocalRowBlocks<T> : IRowBlocks<T> where T : unmanaged, IFl
         int start = 0;
         for (int b = 0; b < blockRows.Count; b++)
         {
-            _x[b] = Solvers.MiniBatchMultiplicativeUpdate.SliceRows(x, start, blockRows[b]);
+            _x[b] = MatrixRows.Slice(x, start, blockRows[b]);
             _w[b] = w0.SliceRows(start, blockRows[b]);
             start += blockRows[b];
         }

@@ -237,6 +237,22 @@ public sealed class CsrMatrix<T> : IMatrix<T> where T : unmanaged, IFloatingPoin
         transpose._transpose = this;
     }
 
+    /// <summary>Copies a contiguous block of rows into a new matrix (the column count is kept).</summary>
+    public CsrMatrix<T> SliceRows(int start, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + count, Rows);
+        int p0 = RowPtr[start], p1 = RowPtr[start + count];
+        var ptr = new int[count + 1];
+        for (int i = 0; i <= count; i++)
+        {
+            ptr[i] = RowPtr[start + i] - p0;
+        }
+
+        return new CsrMatrix<T>(count, Cols, ptr, ColIndices.AsSpan(p0, p1 - p0).ToArray(), Values.AsSpan(p0, p1 - p0).ToArray(), trusted: true);
+    }
+
     /// <summary>A matrix with the same structure and other values (for example X / WH at the non-zeros).</summary>
     public CsrMatrix<T> WithValues(T[] values)
     {

@@ -50,7 +50,7 @@ public sealed class MatrixRowBatches<T> : IRowBatchSource<T> where T : unmanaged
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         for (int start = 0; start < _matrix.Rows; start += batchSize)
         {
-            yield return Solvers.MiniBatchMultiplicativeUpdate.SliceRows(_matrix, start, Math.Min(batchSize, _matrix.Rows - start));
+            yield return MatrixRows.Slice(_matrix, start, Math.Min(batchSize, _matrix.Rows - start));
         }
     }
 }

@@ -255,32 +255,6 @@ internal static class MiniBatchMultiplicativeUpdate
         return (s, s2);
     }
 
-    /// <summary>Rows [start, start + count) of a dense or CSR matrix, as a new matrix of the same kind.</summary>
-    public static IMatrix<T> SliceRows<T>(IMatrix<T> x, int start, int count) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        switch (x)
-        {
-            case DenseMatrix<T> d:
-                return start == 0 && count == d.Rows ? d : d.SliceRows(start, count);
-            case CsrMatrix<T> s:
-                if (start == 0 && count == s.Rows)
-                {
-                    return s;
-                }
-
-                int p0 = s.RowPtr[start], p1 = s.RowPtr[start + count];
-                var ptr = new int[count + 1];
-                for (int i = 0; i <= count; i++)
-                {
-                    ptr[i] = s.RowPtr[start + i] - p0;
-                }
-
-                return new CsrMatrix<T>(count, s.Cols, ptr, s.ColIndices.AsSpan(p0, p1 - p0).ToArray(), s.Values.AsSpan(p0, p1 - p0).ToArray());
-            default:
-                throw new NotSupportedException(x.GetType().Name);
-        }
-    }
-
     /// <summary>x^e as NumPy evaluates an in-place scalar power (see <see cref="NumericGuards{T}.Power"/>).</summary>
     public static T Power<T>(T x, T e, double exponent) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -407,7 +381,7 @@ internal static class MiniBatchMultiplicativeUpdate
             var wChunk = count == n ? w : w.SliceRows(start, count);
             var whChunk = new DenseMatrix<T>(count, m);
             Products.Multiply(wChunk, h, whChunk, threads);
-            use(start, x is DenseMatrix<T> ? SliceRows(x, start, count) : x, whChunk);
+            use(start, x is DenseMatrix<T> ? MatrixRows.Slice(x, start, count) : x, whChunk);
         }
     }
 

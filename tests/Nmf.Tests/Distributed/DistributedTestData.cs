@@ -75,7 +75,7 @@ internal static class DistributedTestData
         int start = 0;
         for (int b = 0; b < blockRows.Length; b++)
         {
-            sources[b] = new BlockSource { Inline = MatrixPayload.From(Nmf.Solvers.MiniBatchMultiplicativeUpdate.SliceRows(x, start, blockRows[b])) };
+            sources[b] = new BlockSource { Inline = MatrixPayload.From(MatrixRows.Slice(x, start, blockRows[b])) };
             start += blockRows[b];
         }
 
