@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using Nmf.Losses;
 using Nmf.Matrices;
 using Nmf.Solvers;
 

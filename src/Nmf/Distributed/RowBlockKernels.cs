@@ -1,5 +1,6 @@
 using System.Numerics;
 using Nmf.Kernels;
+using Nmf.Losses;
 using Nmf.Matrices;
 using Nmf.Solvers;
 

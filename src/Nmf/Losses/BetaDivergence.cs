@@ -2,7 +2,6 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using Nmf.Kernels;
 using Nmf.Matrices;
-using Nmf.Solvers;
 
 namespace Nmf.Losses;
 

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Nmf.Kernels;
+using Nmf.Losses;
 using Nmf.Matrices;
 
 namespace Nmf.Solvers;

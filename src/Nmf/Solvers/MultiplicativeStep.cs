@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Nmf.Kernels;
+using Nmf.Losses;
 
 namespace Nmf.Solvers;
 

@@ -1,4 +1,5 @@
 using Nmf.Kernels;
+using Nmf.Losses;
 using Nmf.Matrices;
 using Nmf.Solvers;
 using Xunit;

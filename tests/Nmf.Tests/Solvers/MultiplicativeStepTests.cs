@@ -1,4 +1,5 @@
 using System.Numerics;
+using Nmf.Losses;
 using Nmf.Solvers;
 using Xunit;
 

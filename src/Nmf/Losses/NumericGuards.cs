@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Nmf.Solvers;
+namespace Nmf.Losses;
 
 /// <summary>
 /// The constants scikit-learn 1.2's NMF guards its divisions and logarithms with, in the element type.
