@@ -100,19 +100,18 @@ internal static class FitRunner
     {
         long size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         long factors = ((long)x.Rows + x.Cols) * k * size;
-        return x is CsrMatrix<T> s
-            ? (2 * s.StoredCount * (size + sizeof(int))) + ((long)(s.Rows + s.Cols + 2) * sizeof(int)) + factors
-            : (x.StoredCount * size) + factors;
+        return x is CsrMatrix<T> s ? InputBytes(x) + CsrBytes(s.StoredCount, s.Cols, size) + factors : InputBytes(x) + factors;
     }
 
     /// <summary>Bytes of the input as read (CSR arrays or dense values), which exist before the fit.</summary>
     private static long InputBytes<T>(IMatrix<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         long size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
-        return x is CsrMatrix<T> s
-            ? (s.StoredCount * (size + sizeof(int))) + ((long)(s.Rows + 1) * sizeof(int))
-            : x.StoredCount * size;
+        return x is CsrMatrix<T> s ? CsrBytes(s.StoredCount, s.Rows, size) : x.StoredCount * size;
     }
+
+    /// <summary>Bytes of a CSR matrix's arrays: values and column indices per entry, one row pointer per row and one more.</summary>
+    private static long CsrBytes(long entries, int rows, long valueSize) => (entries * (valueSize + sizeof(int))) + ((long)(rows + 1) * sizeof(int));
 
     private static IMatrix<T> Convert<T>(IMatrix<double> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         x is DenseMatrix<double> d ? d.Convert<T>() : ((CsrMatrix<double>)x).Convert<T>();

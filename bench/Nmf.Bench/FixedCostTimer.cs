@@ -62,7 +62,7 @@ internal static class FixedCostTimer
         Report("SquaredNorm X", Time(() => BetaDivergence.SquaredNorm(x, threads), reps));
         if (x is CsrMatrix<T> csr)
         {
-            Report("transpose of X (CSR, built in parallel)", Time(() => Kernels.SparseTranspose<T>.Build(csr, threads), reps));
+            Report("transpose of X (CSR, built in parallel)", Time(() => SparseTranspose<T>.Build(csr, threads), reps));
         }
         Report("ReconstructionError beta=2", Time(() => BetaDivergence.ReconstructionError(x, w, h, 2.0, threads), reps));
         Report("  plain scalar definition", Time(() => BetaDivergence.ComputeOnPath(x, w, h, 2.0, 1, SimdPath.Scalar), 1));

@@ -466,48 +466,46 @@ internal static unsafe class SparseProducts<T> where T : unmanaged, IFloatingPoi
             nint stride = kp;
             T* dense = table + q0;
             output += q0;
+            // The next lines of X's values and indices not yet asked for, each asked for once (StreamBytes).
+            long nextValue = rowPtr[r0] + StreamAhead, nextIndex = nextValue;
+            int valuesPerLine = CacheLine / sizeof(T), indicesPerLine = CacheLine / sizeof(int);
+            int r = r0;
+            for (; r + 1 < r1; r += 2)
             {
-                // The next lines of X's values and indices not yet asked for, each asked for once (StreamBytes).
-                long nextValue = rowPtr[r0] + StreamAhead, nextIndex = nextValue;
-                int valuesPerLine = CacheLine / sizeof(T), indicesPerLine = CacheLine / sizeof(int);
-                int r = r0;
-                for (; r + 1 < r1; r += 2)
+                TV a0 = TS.Zero, a1 = TS.Zero, a2 = TS.Zero, a3 = TS.Zero;
+                TV b0 = TS.Zero, b1 = TS.Zero, b2 = TS.Zero, b3 = TS.Zero;
+                int p = rowPtr[r], pEnd = rowPtr[r + 1], q = pEnd, qEnd = rowPtr[r + 2];
+                if (stream)
                 {
-                    TV a0 = TS.Zero, a1 = TS.Zero, a2 = TS.Zero, a3 = TS.Zero;
-                    TV b0 = TS.Zero, b1 = TS.Zero, b2 = TS.Zero, b3 = TS.Zero;
-                    int p = rowPtr[r], pEnd = rowPtr[r + 1], q = pEnd, qEnd = rowPtr[r + 2];
-                    if (stream)
+                    long until = (long)qEnd + StreamAhead;
+                    for (; nextValue < until; nextValue += valuesPerLine)
                     {
-                        long until = (long)qEnd + StreamAhead;
-                        for (; nextValue < until; nextValue += valuesPerLine)
-                        {
-                            Sse.PrefetchNonTemporal(vals + nextValue);
-                        }
-
-                        for (; nextIndex < until; nextIndex += indicesPerLine)
-                        {
-                            Sse.PrefetchNonTemporal(cols + nextIndex);
-                        }
-                    }
-                    int common = Math.Min(pEnd - p, qEnd - q);
-                    for (int z = 0; z < common; z++, p++, q++)
-                    {
-                        AddScaled<TN>(TS.Broadcast(vals[p]), dense + (cols[p] * stride), ref a0, ref a1, ref a2, ref a3);
-                        AddScaled<TN>(TS.Broadcast(vals[q]), dense + (cols[q] * stride), ref b0, ref b1, ref b2, ref b3);
+                        Sse.PrefetchNonTemporal(vals + nextValue);
                     }
 
-                    Accumulate<TN>(vals, cols, dense, stride, p, pEnd, ref a0, ref a1, ref a2, ref a3);
-                    Accumulate<TN>(vals, cols, dense, stride, q, qEnd, ref b0, ref b1, ref b2, ref b3);
-                    StoreRow<TN>(a0, a1, a2, a3, output + ((long)r * k), width, temp);
-                    StoreRow<TN>(b0, b1, b2, b3, output + ((long)(r + 1) * k), width, temp);
+                    for (; nextIndex < until; nextIndex += indicesPerLine)
+                    {
+                        Sse.PrefetchNonTemporal(cols + nextIndex);
+                    }
+                }
+                int common = Math.Min(pEnd - p, qEnd - q);
+                for (int z = 0; z < common; z++, p++, q++)
+                {
+                    AddScaled<TN>(TS.Broadcast(vals[p]), dense + (cols[p] * stride), ref a0, ref a1, ref a2, ref a3);
+                    AddScaled<TN>(TS.Broadcast(vals[q]), dense + (cols[q] * stride), ref b0, ref b1, ref b2, ref b3);
                 }
 
-                if (r < r1)
-                {
-                    TV a0 = TS.Zero, a1 = TS.Zero, a2 = TS.Zero, a3 = TS.Zero;
-                    Accumulate<TN>(vals, cols, dense, stride, rowPtr[r], rowPtr[r + 1], ref a0, ref a1, ref a2, ref a3);
-                    StoreRow<TN>(a0, a1, a2, a3, output + ((long)r * k), width, temp);
-                }
+                Accumulate<TN>(vals, cols, dense, stride, p, pEnd, ref a0, ref a1, ref a2, ref a3);
+                Accumulate<TN>(vals, cols, dense, stride, q, qEnd, ref b0, ref b1, ref b2, ref b3);
+                StoreRow<TN>(a0, a1, a2, a3, output + ((long)r * k), width, temp);
+                StoreRow<TN>(b0, b1, b2, b3, output + ((long)(r + 1) * k), width, temp);
+            }
+
+            if (r < r1)
+            {
+                TV a0 = TS.Zero, a1 = TS.Zero, a2 = TS.Zero, a3 = TS.Zero;
+                Accumulate<TN>(vals, cols, dense, stride, rowPtr[r], rowPtr[r + 1], ref a0, ref a1, ref a2, ref a3);
+                StoreRow<TN>(a0, a1, a2, a3, output + ((long)r * k), width, temp);
             }
         }
 
